@@ -1,0 +1,310 @@
+// One execution environment: a Runtime API listener and the runtime it launches, with init, timeouts, crashes and log framing.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isEmulatorError } from '../src/core/errors.js';
+import type { ExecutionEnvironment, ExitInfo, FunctionIdentity, Launch, RuntimeProcess } from '../src/core/environment.js';
+import { errorBody, parseFunctionError, type FailureKind, type InvokeRequest, type InvokeResult } from '../src/core/invoke.js';
+import { newTraceId, randomRequestId, systemClock, type Clock, type IdSource } from '../src/core/ids.js';
+import type { Logger } from '../src/core/logger.js';
+import { endLine, reportLine, startLine, timeoutLogLine, timeoutMessage } from '../src/core/report.js';
+import { LIMITS } from '../src/core/wire.js';
+import { RuntimeApiServer, type InitFailure, type RuntimeOutcome } from './server.js';
+
+export interface EnvironmentOptions extends FunctionIdentity {
+  id: string;
+  launch: Launch;
+  logger: Logger;
+  /** The function's log stream: runtime output and START/END/REPORT lines. */
+  output: (chunk: string | Buffer) => void;
+  /** Lambda's on-demand init phase limit (10 s). */
+  initTimeoutMs?: number;
+  /** Where the Runtime API listens; 127.0.0.1:0 by default. */
+  host?: string;
+  port?: number;
+  clock?: Clock;
+  ids?: IdSource;
+  /** Most bytes of one invocation's log kept for its result. */
+  maxLogBytes?: number;
+}
+
+/** A failed init's payload is the runtime's own `/init/error` body (verbatim) or an emulator message that needs the request id. */
+type InitResult = { ok: true; initDurationMs: number } | { ok: false; kind: FailureKind; payload: Buffer; verbatim?: boolean };
+
+/** What ended the wait for a runtime event. */
+type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { tag: 'timeout' };
+
+const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_LOG_BYTES = 1_048_576;
+
+/** Starts an environment's Runtime API listener; the runtime itself starts lazily (or on `prepare()`). */
+export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
+  const api = await RuntimeApiServer.listen({
+    logger: options.logger,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  return new Environment(options, api);
+}
+
+class Environment implements ExecutionEnvironment {
+  readonly id: string;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+  private readonly log: Logger;
+  private process: RuntimeProcess | undefined;
+  private init: Promise<InitResult> | undefined;
+  private collecting: Buffer[] | undefined;
+  private collectedBytes = 0;
+  private closed = false;
+
+  constructor(
+    private readonly options: EnvironmentOptions,
+    private readonly api: RuntimeApiServer,
+  ) {
+    this.id = options.id;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? randomRequestId;
+    this.log = options.logger.child({ env: options.id, runtimeApi: api.address });
+  }
+
+  async prepare(): Promise<void> {
+    await this.ensureInit();
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const requestId = request.requestId ?? this.ids();
+    this.collecting = [];
+    this.collectedBytes = 0;
+    this.emit(startLine(requestId, this.options.version));
+    const wasCold = this.init === undefined;
+    const init = await this.ensureInit();
+    if (!init.ok) {
+      const payload = init.verbatim ? init.payload : this.withRequestId(init.payload, requestId);
+      return this.finish(requestId, { ok: false, kind: init.kind, payload }, 0, undefined);
+    }
+    const initDurationMs = wasCold ? init.initDurationMs : undefined;
+    const proc = this.process!;
+    const started = this.clock.monotonic();
+    const deadlineMs = this.clock.now() + this.options.timeoutMs;
+    const running = this.api.run({
+      requestId,
+      payload: request.payload,
+      deadlineMs,
+      functionArn: this.options.functionArn,
+      traceId: request.traceId ?? newTraceId(this.clock.now()),
+      ...(request.clientContext ? { clientContext: request.clientContext } : {}),
+      ...(request.cognitoIdentity ? { cognitoIdentity: request.cognitoIdentity } : {}),
+      ...(request.tenantId ? { tenantId: request.tenantId } : {}),
+    });
+    const timeLeft = () => Math.max(0, this.options.timeoutMs - (this.clock.monotonic() - started));
+
+    const first = await this.race(running.outcome, proc, timeLeft());
+    if (first.tag === 'timeout') {
+      await this.timedOut(requestId);
+      return this.finish(requestId, this.timeoutFailure(requestId), this.options.timeoutMs, initDurationMs);
+    }
+    if (first.tag === 'exit') {
+      this.retire();
+      return this.finish(requestId, this.exitFailure(requestId, first.exit), this.clock.monotonic() - started, initDurationMs);
+    }
+    // The invocation is over when the runtime is back at /next (RIE and Lambda: Duration spans it).
+    const second = await this.race(running.done, proc, timeLeft());
+    let durationMs = this.clock.monotonic() - started;
+    if (second.tag === 'timeout') {
+      await this.timedOut(requestId);
+      durationMs = this.options.timeoutMs;
+    } else if (second.tag === 'exit') {
+      this.log.warn({ requestId, exit: second.exit.description }, 'runtime exited after answering; a fresh one starts on the next invocation');
+      this.retire();
+    }
+    return this.finish(requestId, this.fromOutcome(first.value, requestId), durationMs, initDurationMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const proc = this.process;
+    this.process = undefined;
+    this.init = undefined;
+    await Promise.all([proc?.kill(), this.api.close()]);
+  }
+
+  /** Launches the runtime once per generation and waits for its first `/next`, its `/init/error` or its exit. */
+  private ensureInit(): Promise<InitResult> {
+    this.init ??= this.runInit();
+    return this.init;
+  }
+
+  private async runInit(): Promise<InitResult> {
+    this.api.reset();
+    const started = this.clock.monotonic();
+    let proc: RuntimeProcess;
+    try {
+      proc = await this.options.launch({ runtimeApi: this.api.address, onOutput: (chunk) => this.emit(chunk) });
+    } catch (err) {
+      this.init = undefined;
+      const reason = isEmulatorError(err) ? err.message : String(err);
+      this.log.error({ err: reason }, 'runtime could not be started');
+      return { ok: false, kind: 'init', payload: errorBody('Runtime.InvalidEntrypoint', `Error: ${reason}`) };
+    }
+    this.process = proc;
+    const outcome = await Promise.race([
+      this.api.ready.then(() => ({ tag: 'ready' as const })),
+      this.api.initFailed.then((failure) => ({ tag: 'init-error' as const, failure })),
+      proc.exited.then((exit) => ({ tag: 'exit' as const, exit })),
+      sleep(this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS).then(() => ({ tag: 'timeout' as const })),
+    ]);
+    if (outcome.tag === 'ready') {
+      const initDurationMs = this.clock.monotonic() - started;
+      this.log.debug({ initDurationMs }, 'runtime initialised');
+      return { ok: true, initDurationMs };
+    }
+    this.retire();
+    await proc.kill();
+    return this.initFailure(outcome);
+  }
+
+  private initFailure(
+    outcome: { tag: 'init-error'; failure: InitFailure } | { tag: 'exit'; exit: ExitInfo } | { tag: 'timeout' },
+  ): InitResult {
+    switch (outcome.tag) {
+      case 'init-error':
+        this.log.info({ errorType: outcome.failure.errorType }, 'runtime reported an init error');
+        return { ok: false, kind: 'init', payload: outcome.failure.body, verbatim: true };
+      case 'exit':
+        this.log.info({ exit: outcome.exit.description }, 'runtime exited during init');
+        return { ok: false, kind: 'exit', payload: exitPayload(outcome.exit) };
+      case 'timeout':
+        this.log.info({ initTimeoutMs: this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS }, 'runtime init timed out');
+        return {
+          ok: false,
+          kind: 'timeout',
+          payload: errorBody('Sandbox.Timedout', `Error: ${timeoutMessage(this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)}`),
+        };
+    }
+  }
+
+  /** Waits for a runtime event, the process's exit, or the deadline. */
+  private async race<T>(value: Promise<T>, proc: RuntimeProcess, ms: number): Promise<Race<T>> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        value.then((v): Race<T> => ({ tag: 'value', value: v })),
+        proc.exited.then((exit): Race<T> => ({ tag: 'exit', exit })),
+        new Promise<Race<T>>((resolve) => {
+          timer = setTimeout(() => resolve({ tag: 'timeout' }), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Forgets the current runtime so the next invocation starts a fresh one (a cold start). */
+  private retire(): void {
+    this.process = undefined;
+    this.init = undefined;
+  }
+
+  private async timedOut(requestId: string): Promise<void> {
+    const proc = this.process;
+    this.retire();
+    this.log.info({ requestId, timeoutMs: this.options.timeoutMs }, 'invocation timed out; runtime killed');
+    await proc?.kill();
+    this.emit(timeoutLogLine(this.clock.now(), requestId, this.options.timeoutMs));
+  }
+
+  private timeoutFailure(requestId: string): { ok: false; kind: FailureKind; payload: Buffer } {
+    return {
+      ok: false,
+      kind: 'timeout',
+      payload: errorBody('Sandbox.Timedout', `RequestId: ${requestId} Error: ${timeoutMessage(this.options.timeoutMs)}`),
+    };
+  }
+
+  private exitFailure(requestId: string, exit: ExitInfo): { ok: false; kind: FailureKind; payload: Buffer } {
+    this.log.info({ requestId, exit: exit.description }, 'runtime exited during the invocation');
+    const payload = this.withRequestId(exitPayload(exit), requestId);
+    this.emit(`RequestId: ${requestId} Error: ${exitReason(exit)}\nRuntime.ExitError\n`);
+    return { ok: false, kind: 'exit', payload };
+  }
+
+  /** Emulator-made messages start `Error: …`; Lambda prefixes them with the request id. */
+  private withRequestId(payload: Buffer, requestId: string): Buffer {
+    const parsed = JSON.parse(payload.toString('utf8')) as { errorType: string; errorMessage: string };
+    return errorBody(parsed.errorType, `RequestId: ${requestId} ${parsed.errorMessage}`);
+  }
+
+  private fromOutcome(outcome: RuntimeOutcome, requestId: string): { ok: true; payload: Buffer; contentType?: string } | { ok: false; kind: FailureKind; payload: Buffer } {
+    switch (outcome.kind) {
+      case 'response':
+        return { ok: true, payload: outcome.body, ...(outcome.contentType ? { contentType: outcome.contentType } : {}) };
+      case 'error':
+        return { ok: false, kind: 'function', payload: outcome.body };
+      case 'too-large':
+        this.log.warn({ requestId, bytes: outcome.size, limit: LIMITS.runtimeResponseBytes }, 'function response is over the payload limit');
+        return {
+          ok: false,
+          kind: 'response-too-large',
+          payload: errorBody(
+            'Function.ResponseSizeTooLarge',
+            `Response payload size (${outcome.size} bytes) exceeded maximum allowed payload size (${LIMITS.runtimeResponseBytes} bytes).`,
+          ),
+        };
+      case 'bad-response-mode':
+        return {
+          ok: false,
+          kind: 'runtime',
+          payload: errorBody('Runtime.InvalidResponseModeHeader', `Invalid function response mode: ${outcome.mode}`),
+        };
+    }
+  }
+
+  private async finish(
+    requestId: string,
+    outcome: { ok: true; payload: Buffer; contentType?: string } | { ok: false; kind: FailureKind; payload: Buffer },
+    durationMs: number,
+    initDurationMs: number | undefined,
+  ): Promise<InvokeResult> {
+    // Output the runtime wrote just before answering may still sit in its pipe: let it land before END.
+    await nextTurn();
+    const maxMemory = this.process?.maxMemoryUsedMb?.();
+    this.emit(endLine(requestId));
+    this.emit(
+      reportLine({
+        requestId,
+        durationMs,
+        memorySizeMb: this.options.memorySizeMb,
+        maxMemoryUsedMb: maxMemory ?? this.options.memorySizeMb,
+        ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+      }),
+    );
+    const log = Buffer.concat(this.collecting ?? []).toString('utf8');
+    this.collecting = undefined;
+    const base = { requestId, durationMs, log, ...(initDurationMs !== undefined ? { initDurationMs } : {}) };
+    if (outcome.ok) return { ...base, ...outcome };
+    const error = parseFunctionError(outcome.payload, 'Runtime.Unknown');
+    return { ...base, ok: false, kind: outcome.kind, error, payload: outcome.payload };
+  }
+
+  private emit(chunk: string | Buffer): void {
+    this.options.output(chunk);
+    if (this.collecting && this.collectedBytes < (this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      this.collecting.push(buf);
+      this.collectedBytes += buf.length;
+    }
+  }
+}
+
+/** `exit status 1` → `Runtime exited with error: exit status 1`; a clean exit has no reason (Lambda's wording). */
+function exitReason(exit: ExitInfo): string {
+  return exit.code === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${exit.description}`;
+}
+
+function exitPayload(exit: ExitInfo): Buffer {
+  return errorBody('Runtime.ExitError', `Error: ${exitReason(exit)}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,364 @@
+// The Runtime API one execution environment's runtime talks to: its own listener, RIE's state machine and wire answers.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deferred, type Deferred } from '../src/core/async.js';
+import { emuError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import {
+  ERROR_CAUSE_CONTENT_TYPE,
+  LIMITS,
+  RUNTIME_HEADER,
+  RUNTIME_PATH,
+  STREAMING_MODE,
+} from '../src/core/wire.js';
+
+/** One invocation as the runtime receives it from `/next`. */
+export interface Invocation {
+  requestId: string;
+  payload: Buffer;
+  deadlineMs: number;
+  functionArn: string;
+  traceId?: string;
+  clientContext?: string;
+  cognitoIdentity?: string;
+  tenantId?: string;
+}
+
+/** What the runtime made of an invocation. */
+export type RuntimeOutcome =
+  | { kind: 'response'; body: Buffer; contentType?: string }
+  | { kind: 'error'; body: Buffer; errorType: string }
+  | { kind: 'too-large'; size: number }
+  | { kind: 'bad-response-mode'; mode: string };
+
+export interface InitFailure {
+  errorType: string;
+  body: Buffer;
+}
+
+/** RIE's runtime states; their names appear in `InvalidStateTransition` messages. */
+type State =
+  | 'Started'
+  | 'InitError'
+  | 'Ready'
+  | 'Running'
+  | 'InvocationResponse'
+  | 'InvocationErrorResponse'
+  | 'RuntimeResponseSentState';
+
+interface Current {
+  invocation: Invocation;
+  outcome: Deferred<RuntimeOutcome>;
+  done: Deferred<void>;
+}
+
+/** A handle on one running invocation: its outcome, and when the runtime is back at `/next`. */
+export interface RunningInvocation {
+  outcome: Promise<RuntimeOutcome>;
+  done: Promise<void>;
+}
+
+const JSON_TYPE = 'application/json';
+const ACCEPTED = Buffer.from('{"status":"OK"}\n');
+const NOT_FOUND = Buffer.from('404 page not found\n');
+const LOGS_STUB = Buffer.from('{"errorMessage":"Logs API is not supported","errorType":"Logs.NotSupported"}\n');
+const TELEMETRY_STUB = Buffer.from('{"errorMessage":"Telemetry API is not supported","errorType":"Telemetry.NotSupported"}\n');
+const ERROR_TYPE_PATTERN = /^(Runtime|Function)\.[A-Z][A-Za-z]*$/;
+
+const apiError = (errorMessage: string, errorType: string) =>
+  Buffer.from(`${JSON.stringify({ errorMessage, errorType })}\n`);
+
+const transitionError = (from: State, to: string) =>
+  apiError(`State transition from ${from} to ${to} failed for runtime. Error: State transition is not allowed`, 'InvalidStateTransition');
+
+/** Keeps a valid `Runtime.X`/`Function.X` type; anything else becomes `Function.Unknown` or `Runtime.Unknown` (RIE). */
+export function sanitizeErrorType(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (ERROR_TYPE_PATTERN.test(value)) return value;
+  return value.startsWith('Function.') ? 'Function.Unknown' : 'Runtime.Unknown';
+}
+
+/** Reads a request body, counting every byte but keeping at most `limit`. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return { body: size <= limit ? Buffer.concat(chunks, size) : Buffer.alloc(0), size };
+}
+
+function send(res: ServerResponse, status: number, body?: Buffer, contentType = JSON_TYPE): void {
+  if (res.headersSent || res.destroyed) return;
+  if (!body) {
+    res.writeHead(status, { 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(body);
+}
+
+/** Re-serialises an error-cause body as RIE does: errorMessage, errorType, stackTrace; `errorCause` dropped. */
+function fromErrorCause(body: Buffer): Buffer {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const out: Record<string, unknown> = { errorMessage: parsed.errorMessage, errorType: parsed.errorType };
+    if (parsed.stackTrace !== undefined) out.stackTrace = parsed.stackTrace;
+    return Buffer.from(JSON.stringify(out));
+  } catch {
+    return Buffer.from('"Invalid error body"');
+  }
+}
+
+export interface RuntimeApiOptions {
+  host?: string;
+  port?: number;
+  logger: Logger;
+}
+
+/**
+ * The Runtime API of one execution environment. The environment drives it: `reset()` for each new
+ * runtime process, `ready` for the end of init, `run()` to hand over an invocation.
+ */
+export class RuntimeApiServer {
+  private readonly server: Server;
+  private readonly logger: Logger;
+  private state: State = 'Started';
+  private current: Current | undefined;
+  private heldNext: ServerResponse | undefined;
+  private readyDeferred = deferred<void>();
+  private initFailedDeferred = deferred<InitFailure>();
+  private closed = false;
+  /** `host:port` as runtimes get it in `AWS_LAMBDA_RUNTIME_API`. */
+  address = '';
+
+  private constructor(logger: Logger) {
+    this.logger = logger;
+    this.server = createServer({ noDelay: true }, (req, res) => this.route(req, res));
+    // One runtime per listener: idle keep-alive sockets stay open for as long as it lives.
+    this.server.keepAliveTimeout = 0;
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+  }
+
+  /** Opens a listener (127.0.0.1, port 0 unless told otherwise). */
+  static async listen(options: RuntimeApiOptions): Promise<RuntimeApiServer> {
+    const api = new RuntimeApiServer(options.logger);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      api.server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(emuError('EMU_LISTEN_FAILED', `${host}:${options.port ?? 0}`, err.code ?? err.message)),
+      );
+      api.server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const { port } = api.server.address() as AddressInfo;
+    api.address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return api;
+  }
+
+  /** Resolves when the runtime first calls `/next` after a reset: init is done. */
+  get ready(): Promise<void> {
+    return this.readyDeferred.promise;
+  }
+
+  /** Resolves when the runtime posts `/init/error` after a reset. */
+  get initFailed(): Promise<InitFailure> {
+    return this.initFailedDeferred.promise;
+  }
+
+  /** Forgets the previous runtime process: back to `Started`, held connections dropped. */
+  reset(): void {
+    this.state = 'Started';
+    this.readyDeferred = deferred<void>();
+    this.initFailedDeferred = deferred<InitFailure>();
+    this.heldNext?.destroy();
+    this.heldNext = undefined;
+    this.current = undefined;
+  }
+
+  /** Hands an invocation to the runtime (now, or when it next calls `/next`). */
+  run(invocation: Invocation): RunningInvocation {
+    const current: Current = { invocation, outcome: deferred(), done: deferred() };
+    this.current = current;
+    if (this.heldNext) {
+      const res = this.heldNext;
+      this.heldNext = undefined;
+      this.deliver(res, current);
+    }
+    return { outcome: current.outcome.promise, done: current.done.promise };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.heldNext?.destroy();
+    this.heldNext = undefined;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private deliver(res: ServerResponse, current: Current): void {
+    const inv = current.invocation;
+    this.state = 'Running';
+    const headers: Record<string, string | number> = {
+      'Content-Type': JSON_TYPE,
+      'Content-Length': inv.payload.length,
+      [RUNTIME_HEADER.requestId]: inv.requestId,
+      [RUNTIME_HEADER.deadlineMs]: inv.deadlineMs,
+      [RUNTIME_HEADER.functionArn]: inv.functionArn,
+    };
+    if (inv.traceId) headers[RUNTIME_HEADER.traceId] = inv.traceId;
+    if (inv.clientContext) headers[RUNTIME_HEADER.clientContext] = inv.clientContext;
+    if (inv.cognitoIdentity) headers[RUNTIME_HEADER.cognitoIdentity] = inv.cognitoIdentity;
+    if (inv.tenantId) headers[RUNTIME_HEADER.tenantId] = inv.tenantId;
+    res.writeHead(200, headers);
+    res.end(inv.payload);
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    if (path === RUNTIME_PATH.next) {
+      return method === 'GET' ? this.next(res) : send(res, 405);
+    }
+    if (path.startsWith(RUNTIME_PATH.invocation)) {
+      const rest = path.slice(RUNTIME_PATH.invocation.length);
+      const slash = rest.indexOf('/');
+      const action = slash === -1 ? '' : rest.slice(slash + 1);
+      if (action === 'response' || action === 'error') {
+        if (method !== 'POST') return send(res, 405);
+        void this.post(req, res, decodeURIComponent(rest.slice(0, slash)), action).catch((err: unknown) => {
+          this.logger.error({ err }, 'runtime API request failed');
+          send(res, 500);
+        });
+        return;
+      }
+    }
+    if (path === RUNTIME_PATH.initError) {
+      if (method !== 'POST') return send(res, 405);
+      void this.initError(req, res);
+      return;
+    }
+    if (path === RUNTIME_PATH.ping) {
+      return method === 'GET' ? send(res, 200, Buffer.from('pong'), 'text/plain; charset=utf-8') : send(res, 405);
+    }
+    if (path === RUNTIME_PATH.logs) return method === 'PUT' ? send(res, 202, LOGS_STUB) : send(res, 405);
+    if (path === RUNTIME_PATH.telemetry) return method === 'PUT' ? send(res, 202, TELEMETRY_STUB) : send(res, 405);
+    send(res, 404, NOT_FOUND, 'text/plain; charset=utf-8');
+  }
+
+  private next(res: ServerResponse): void {
+    switch (this.state) {
+      case 'Started':
+        this.state = 'Ready';
+        this.readyDeferred.resolve();
+        break;
+      case 'RuntimeResponseSentState': {
+        const finished = this.current;
+        this.current = undefined;
+        this.state = 'Ready';
+        finished?.done.resolve();
+        break;
+      }
+      case 'Running':
+        // A second /next during an invocation gets the same event again (RIE's TestInvokeNextTwice).
+        if (this.current) return this.deliver(res, this.current);
+        break;
+      case 'Ready':
+        break;
+      default:
+        return send(res, 403, transitionError(this.state, 'Ready'));
+    }
+    // An older held /next (a runtime that reconnected) is replaced by the newest one.
+    this.heldNext?.destroy();
+    this.heldNext = res;
+    res.on('close', () => {
+      if (this.heldNext === res) this.heldNext = undefined;
+    });
+    if (this.current && this.state === 'Ready') {
+      this.heldNext = undefined;
+      this.deliver(res, this.current);
+    }
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse, id: string, action: 'response' | 'error'): Promise<void> {
+    const current = this.current;
+    if (!current || id === '' || id !== current.invocation.requestId) {
+      req.resume();
+      return send(res, 400, apiError('Invalid request ID', 'InvalidRequestID'));
+    }
+    const target = action === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
+    if (this.state !== 'Running') {
+      req.resume();
+      return send(res, 403, transitionError(this.state, target));
+    }
+    this.state = target;
+    const mode = req.headers[RUNTIME_HEADER.responseMode];
+    if (action === 'response' && mode !== undefined && mode !== STREAMING_MODE) {
+      req.resume();
+      this.state = 'RuntimeResponseSentState';
+      current.outcome.resolve({ kind: 'bad-response-mode', mode: String(mode) });
+      return send(res, 400, apiError('Invalid function response mode', 'InvalidFunctionResponseMode'));
+    }
+    const { body, size } = await readBody(req, LIMITS.runtimeResponseBytes);
+    if (this.current !== current) return send(res, 400, apiError('Invalid request ID', 'InvalidRequestID'));
+    this.state = 'RuntimeResponseSentState';
+    if (size > LIMITS.runtimeResponseBytes) {
+      current.outcome.resolve({ kind: 'too-large', size });
+      return send(
+        res,
+        413,
+        apiError(`Exceeded maximum allowed payload size (${LIMITS.runtimeResponseBytes} bytes).`, 'RequestEntityTooLarge'),
+      );
+    }
+    if (action === 'response') {
+      // A streamed response that failed midway carries its error in trailers (ric.md §5).
+      const trailerType = req.trailers[RUNTIME_HEADER.errorType];
+      if (trailerType) {
+        const encoded = req.trailers[RUNTIME_HEADER.errorBody];
+        const errorBody = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType }));
+        current.outcome.resolve({ kind: 'error', body: errorBody, errorType: trailerType });
+      } else {
+        const contentType = req.headers['content-type'];
+        current.outcome.resolve({ kind: 'response', body, ...(contentType ? { contentType } : {}) });
+      }
+    } else {
+      const isCause = req.headers['content-type'] === ERROR_CAUSE_CONTENT_TYPE;
+      const errorBody = isCause ? fromErrorCause(body) : body;
+      const headerType = sanitizeErrorType(req.headers[RUNTIME_HEADER.errorType] as string | undefined);
+      const cause = req.headers[RUNTIME_HEADER.xrayErrorCause];
+      if (cause) this.logger.debug({ requestId: id }, 'X-Ray error cause received (no X-Ray daemon locally)');
+      current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
+    }
+    send(res, 202, ACCEPTED);
+  }
+
+  private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body, size } = await readBody(req, LIMITS.runtimeResponseBytes);
+    if (this.state !== 'Started') return send(res, 403, transitionError(this.state, 'InitError'));
+    if (size > LIMITS.runtimeResponseBytes) {
+      return send(res, 413, apiError(`Exceeded maximum allowed payload size (${LIMITS.runtimeResponseBytes} bytes).`, 'RequestEntityTooLarge'));
+    }
+    this.state = 'InitError';
+    const errorType = sanitizeErrorType(req.headers[RUNTIME_HEADER.errorType] as string | undefined) ?? bodyErrorType(body);
+    this.initFailedDeferred.resolve({ errorType, body });
+    send(res, 202, ACCEPTED);
+  }
+}
+
+/** The error type a runtime put in its JSON body (the Node RIC sends no header for invoke errors). */
+function bodyErrorType(body: Buffer): string {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { errorType?: unknown };
+    if (typeof parsed.errorType === 'string' && parsed.errorType) return parsed.errorType;
+  } catch {
+    // fall through
+  }
+  return 'Runtime.Unknown';
+}

@@ -1,0 +1,48 @@
+// The contract between environments and runners: a runner launches one runtime that talks to a given Runtime API.
+import type { InvokeRequest, InvokeResult } from './invoke.js';
+
+/** How a runtime process ended, with Go's wording that Lambda's messages use (`exit status 1`, `signal: killed`). */
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  description: string;
+}
+
+/** One running runtime (a host process or a container), as a runner hands it back. */
+export interface RuntimeProcess {
+  /** Resolves once the runtime has ended, however it ended. */
+  readonly exited: Promise<ExitInfo>;
+  /** Ends the runtime at once (SIGKILL or container kill) and waits until it is gone. */
+  kill(): Promise<void>;
+  /** Peak memory of the runtime in MB, when the runner can measure it. */
+  maxMemoryUsedMb?(): number | undefined;
+}
+
+export interface LaunchContext {
+  /** `host:port` for `AWS_LAMBDA_RUNTIME_API`. */
+  runtimeApi: string;
+  /** Receives the runtime's stdout and stderr. */
+  onOutput(chunk: Buffer): void;
+}
+
+/** Starts one runtime; throws an EmulatorError (`EMU_ENV_LAUNCH_FAILED`) when it cannot even start. */
+export type Launch = (context: LaunchContext) => Promise<RuntimeProcess>;
+
+/** One execution environment: a Runtime API listener plus the runtime processes it serves, one at a time. */
+export interface ExecutionEnvironment {
+  readonly id: string;
+  /** Runs one invocation; the caller guarantees one at a time. */
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Starts the runtime and waits for its init without invoking (warm start). */
+  prepare(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Static facts about the function an environment runs. */
+export interface FunctionIdentity {
+  functionName: string;
+  functionArn: string;
+  version: string;
+  timeoutMs: number;
+  memorySizeMb: number | string;
+}

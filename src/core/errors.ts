@@ -1,0 +1,42 @@
+// Coded emulator errors: one registry of codes and messages, so every fault of the emulator itself is one clear line.
+
+/** Every code the emulator can throw, with a message template. `%s` slots are filled in order. */
+export const ERROR_CODES = {
+  EMU_CLI_BAD_ADDRESS: 'the %s value "%s" is not a valid network address (expected host:port)',
+  EMU_CLI_BAD_FLAG: '%s',
+  EMU_CLI_BAD_LOG_LEVEL: 'invalid log level "%s"; valid levels are: %s',
+  EMU_CONFIG_BAD_TIMEOUT: 'AWS_LAMBDA_FUNCTION_TIMEOUT must be a whole number of seconds, got "%s"',
+  EMU_CONFIG_UNKNOWN_OPTION: 'unknown option "%s"%s',
+  EMU_CONFIG_BAD_OPTION: 'option "%s" %s',
+  EMU_LISTEN_FAILED: 'cannot listen on %s: %s',
+  EMU_BOOTSTRAP_NOT_FOUND: 'bootstrap "%s" %s',
+  EMU_POOL_CLOSED: 'the environment pool of function "%s" is closed',
+  EMU_POOL_THROTTLED: 'function "%s" is at its concurrency limit of %s',
+  EMU_ENV_CLOSED: 'the execution environment is closed',
+  EMU_ENV_LAUNCH_FAILED: 'cannot start the runtime: %s',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A fault of the emulator itself (never a failure of user code, which is a value). */
+export class EmulatorError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, args: readonly unknown[] = [], options?: { cause?: unknown }) {
+    let i = 0;
+    super(
+      ERROR_CODES[code].replace(/%s/g, () => String(args[i++] ?? '')),
+      options,
+    );
+    this.name = 'EmulatorError';
+    this.code = code;
+  }
+}
+
+/** Creates a coded error; the usual way to raise one. */
+export function emuError(code: ErrorCode, ...args: unknown[]): EmulatorError {
+  return new EmulatorError(code, args);
+}
+
+export function isEmulatorError(err: unknown): err is EmulatorError {
+  return err instanceof EmulatorError;
+}

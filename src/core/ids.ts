@@ -1,0 +1,30 @@
+// Identifiers and clocks: request ids, X-Ray trace ids, and an injectable clock.
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export interface Clock {
+  /** Wall-clock epoch milliseconds. */
+  now(): number;
+  /** Monotonic milliseconds with sub-millisecond precision, for durations. */
+  monotonic(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+};
+
+export type IdSource = () => string;
+
+export const randomRequestId: IdSource = () => randomUUID();
+
+/** A request-id source that counts (`prefix-1`, `prefix-2`, ...), for snapshot tests. */
+export function sequentialIds(prefix = 'request'): IdSource {
+  let n = 0;
+  return () => `${prefix}-${++n}`;
+}
+
+/** An X-Ray trace header value as Lambda sends it to runtimes when the caller gave none. */
+export function newTraceId(nowMs: number): string {
+  const epochHex = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epochHex}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}

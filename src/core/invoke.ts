@@ -1,0 +1,90 @@
+// The invocation vocabulary shared by front ends, the pool and environments: requests, results, the Invoker.
+
+/** One invocation as a front end hands it to an Invoker. */
+export interface InvokeRequest {
+  /** The event bytes, exactly as the runtime will receive them. */
+  payload: Buffer;
+  /** Request id; generated when absent. */
+  requestId?: string;
+  /** Decoded client context JSON (what `Lambda-Runtime-Client-Context` carries). */
+  clientContext?: string;
+  /** Cognito identity JSON (what `Lambda-Runtime-Cognito-Identity` carries). */
+  cognitoIdentity?: string;
+  /** X-Ray trace header value; generated when absent, as Lambda does. */
+  traceId?: string;
+  tenantId?: string;
+}
+
+/** The error object Lambda returns for a failed invocation (the Node RIC's shape, plus what runtimes add). */
+export interface FunctionError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+  stackTrace?: unknown[];
+  [key: string]: unknown;
+}
+
+/** Why an invocation failed, as far as the emulator can tell. */
+export type FailureKind =
+  | 'function' // the runtime posted /error
+  | 'init' // the runtime failed before its first /next
+  | 'timeout'
+  | 'exit' // the runtime process exited mid-invocation
+  | 'response-too-large'
+  | 'runtime'; // the runtime broke the protocol (bad response mode, ...)
+
+interface ResultBase {
+  requestId: string;
+  /** Duration of the invocation in ms, as the REPORT line prints it. */
+  durationMs: number;
+  /** Present on the first invocation after a cold start. */
+  initDurationMs?: number;
+  /** The invocation's log: the function's output framed by START/END/REPORT. */
+  log: string;
+}
+
+export interface InvokeSuccess extends ResultBase {
+  ok: true;
+  /** The response bytes the runtime posted. */
+  payload: Buffer;
+  contentType?: string;
+}
+
+export interface InvokeFailure extends ResultBase {
+  ok: false;
+  kind: FailureKind;
+  error: FunctionError;
+  /** The error body exactly as Lambda returns it (often the runtime's own bytes). */
+  payload: Buffer;
+}
+
+/** The outcome of an invocation: a failure of user code is a value, never an exception. */
+export type InvokeResult = InvokeSuccess | InvokeFailure;
+
+/** Anything that runs invocations: a pool of environments, or one environment. */
+export interface Invoker {
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+}
+
+/** Parses an error body into a FunctionError, tolerating any bytes. */
+export function parseFunctionError(body: Buffer, fallbackType: string): FunctionError {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const obj = parsed as Record<string, unknown>;
+      return {
+        ...obj,
+        errorType: typeof obj.errorType === 'string' ? obj.errorType : fallbackType,
+        errorMessage: typeof obj.errorMessage === 'string' ? obj.errorMessage : '',
+      };
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return { errorType: fallbackType, errorMessage: body.toString('utf8') };
+}
+
+/** Serialises an emulator-made error as Lambda does: errorType first, then errorMessage. */
+export function errorBody(errorType: string, errorMessage: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}

@@ -1,0 +1,60 @@
+// Wire names and limits of the Lambda service, in one table: headers, paths and byte limits.
+
+/** Headers of the Runtime API (`/2018-06-01/runtime/...`). Node lowercases incoming names. */
+export const RUNTIME_HEADER = {
+  requestId: 'Lambda-Runtime-Aws-Request-Id',
+  deadlineMs: 'Lambda-Runtime-Deadline-Ms',
+  functionArn: 'Lambda-Runtime-Invoked-Function-Arn',
+  traceId: 'Lambda-Runtime-Trace-Id',
+  clientContext: 'Lambda-Runtime-Client-Context',
+  cognitoIdentity: 'Lambda-Runtime-Cognito-Identity',
+  tenantId: 'Lambda-Runtime-Aws-Tenant-Id',
+  errorType: 'lambda-runtime-function-error-type',
+  errorBody: 'lambda-runtime-function-error-body',
+  xrayErrorCause: 'lambda-runtime-function-xray-error-cause',
+  responseMode: 'lambda-runtime-function-response-mode',
+} as const;
+
+/** Headers of the Lambda Invoke API (`/2015-03-31/functions/.../invocations`). */
+export const INVOKE_HEADER = {
+  invocationType: 'x-amz-invocation-type',
+  logType: 'x-amz-log-type',
+  clientContext: 'x-amz-client-context',
+  traceId: 'x-amzn-trace-id',
+  tenantId: 'x-amz-tenant-id',
+  functionError: 'X-Amz-Function-Error',
+  logResult: 'X-Amz-Log-Result',
+  executedVersion: 'X-Amz-Executed-Version',
+  requestId: 'x-amzn-RequestId',
+  errorType: 'x-amzn-ErrorType',
+} as const;
+
+export const RUNTIME_PATH = {
+  prefix: '/2018-06-01',
+  next: '/2018-06-01/runtime/invocation/next',
+  invocation: '/2018-06-01/runtime/invocation/',
+  initError: '/2018-06-01/runtime/init/error',
+  ping: '/2018-06-01/ping',
+  logs: '/2020-08-15/logs',
+  telemetry: '/2022-07-01/telemetry',
+} as const;
+
+export const RIE_INVOKE_PATH = '/2015-03-31/functions/function/invocations';
+
+/** Byte limits, as AWS measures them. */
+export const LIMITS = {
+  /** Synchronous Invoke request payload (Lambda rejects above it with 413). */
+  syncRequestBytes: 6_291_456,
+  /** Response a runtime may post (RIE's and Lambda's MaxPayloadSize: 6 MiB + 100). */
+  runtimeResponseBytes: 6_291_556,
+  /** Asynchronous (Event) invoke payload: 1 MB since October 2025. */
+  asyncRequestBytes: 1_048_576,
+  /** X-Amz-Log-Result carries the last 4 KB of the log. */
+  logTailBytes: 4096,
+} as const;
+
+/** The streaming response mode value a runtime sends in `Lambda-Runtime-Function-Response-Mode`. */
+export const STREAMING_MODE = 'streaming';
+
+/** Content type of an error cause body (RIE re-serialises it without `errorCause`). */
+export const ERROR_CAUSE_CONTENT_TYPE = 'application/vnd.aws.lambda.error.cause+json';

@@ -1,0 +1,156 @@
+// The per-function pool of execution environments: warm reuse, fan-out up to a limit, queue or throttle beyond it, idle reaping.
+import { emuError } from '../core/errors.js';
+import type { ExecutionEnvironment } from '../core/environment.js';
+import type { InvokeRequest, InvokeResult, Invoker } from '../core/invoke.js';
+import type { Logger } from '../core/logger.js';
+
+export interface PoolOptions {
+  functionName: string;
+  /** Most environments at once (Lambda's concurrency for this function). */
+  maxConcurrency: number;
+  /** Beyond the limit: wait for a free environment, or answer Lambda's throttle at once. */
+  overflow: 'queue' | 'throttle';
+  /** How long a queued invocation waits before it is throttled; unbounded when absent. */
+  queueTimeoutMs?: number;
+  /** Idle environments are closed after this long; never when absent or 0. */
+  idleTimeoutMs?: number;
+  createEnvironment(): Promise<ExecutionEnvironment>;
+  logger: Logger;
+}
+
+interface Waiter {
+  resolve(env: ExecutionEnvironment): void;
+  reject(err: unknown): void;
+  timer?: NodeJS.Timeout;
+}
+
+/** A pool of environments for one function; it is an Invoker. */
+export class EnvironmentPool implements Invoker {
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly all = new Set<ExecutionEnvironment>();
+  private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  private readonly waiters: Waiter[] = [];
+  private starting = 0;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Environments that exist now (busy or idle). */
+  get size(): number {
+    return this.all.size;
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const env = await this.acquire();
+    try {
+      return await env.invoke(request);
+    } finally {
+      this.release(env);
+    }
+  }
+
+  /** Starts `count` environments and waits for their init (`--warm-containers EAGER`). */
+  async warm(count = 1): Promise<void> {
+    const envs: ExecutionEnvironment[] = [];
+    try {
+      for (let i = 0; i < count && this.all.size + this.starting < this.options.maxConcurrency; i++) {
+        envs.push(await this.create());
+      }
+      await Promise.all(envs.map((env) => env.prepare()));
+    } finally {
+      for (const env of envs) this.release(env);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(emuError('EMU_POOL_CLOSED', this.options.functionName));
+    }
+    for (const timer of this.reapTimers.values()) clearTimeout(timer);
+    this.reapTimers.clear();
+    const envs = [...this.all];
+    this.all.clear();
+    this.idle.length = 0;
+    await Promise.all(envs.map((env) => env.close()));
+  }
+
+  private async acquire(): Promise<ExecutionEnvironment> {
+    if (this.closed) throw emuError('EMU_POOL_CLOSED', this.options.functionName);
+    // Most recently used first, so the fewest environments stay warm.
+    const env = this.idle.pop();
+    if (env) {
+      clearTimeout(this.reapTimers.get(env));
+      this.reapTimers.delete(env);
+      return env;
+    }
+    if (this.all.size + this.starting < this.options.maxConcurrency) return this.create();
+    if (this.options.overflow === 'throttle') {
+      throw emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency);
+    }
+    return new Promise<ExecutionEnvironment>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      if (this.options.queueTimeoutMs !== undefined) {
+        waiter.timer = setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
+        }, this.options.queueTimeoutMs);
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  private async create(): Promise<ExecutionEnvironment> {
+    this.starting++;
+    try {
+      const env = await this.options.createEnvironment();
+      if (this.closed) {
+        await env.close();
+        throw emuError('EMU_POOL_CLOSED', this.options.functionName);
+      }
+      this.all.add(env);
+      this.options.logger.debug({ fn: this.options.functionName, env: env.id, size: this.all.size }, 'environment created');
+      return env;
+    } finally {
+      this.starting--;
+    }
+  }
+
+  private release(env: ExecutionEnvironment): void {
+    if (this.closed || !this.all.has(env)) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(env);
+      return;
+    }
+    this.idle.push(env);
+    const idleMs = this.options.idleTimeoutMs;
+    if (idleMs) {
+      const timer = setTimeout(() => this.reap(env), idleMs);
+      timer.unref();
+      this.reapTimers.set(env, timer);
+    }
+  }
+
+  private reap(env: ExecutionEnvironment): void {
+    const i = this.idle.indexOf(env);
+    if (i === -1) return;
+    this.idle.splice(i, 1);
+    this.all.delete(env);
+    this.reapTimers.delete(env);
+    this.options.logger.debug({ fn: this.options.functionName, env: env.id }, 'idle environment reaped');
+    void env.close();
+  }
+}

@@ -1,0 +1,82 @@
+// Starts one runtime as a host process in its own process group, and reports how it ended in Go's words.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { emuError } from '../../core/errors.js';
+import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
+
+export interface SpawnRuntimeOptions {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  /** The complete environment of the runtime: nothing is inherited. */
+  env: Record<string, string>;
+  onOutput(chunk: Buffer): void;
+}
+
+/** Go's names for signals, as `exec.ExitError` prints them (`signal: killed`). */
+const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupt', SIGSEGV: 'segmentation fault',
+  SIGABRT: 'aborted', SIGHUP: 'hangup', SIGQUIT: 'quit', SIGBUS: 'bus error', SIGFPE: 'floating point exception',
+  SIGILL: 'illegal instruction', SIGPIPE: 'broken pipe', SIGUSR1: 'user defined signal 1', SIGUSR2: 'user defined signal 2',
+};
+
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
+  if (signal) return { code, signal, description: `signal: ${SIGNAL_TEXT[signal] ?? signal}` };
+  return { code, signal, description: `exit status ${code ?? 0}` };
+}
+
+/** Go's wording of spawn errors (`fork/exec /x: no such file or directory`), which Lambda's messages carry. */
+function spawnFailure(command: string, err: NodeJS.ErrnoException): string {
+  const reason =
+    err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return `fork/exec ${command}: ${reason}`;
+}
+
+/** Peak resident memory of a process in MB, from /proc (Linux); undefined elsewhere or once it is gone. */
+function peakMemoryMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<RuntimeProcess> {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true, // own process group: a kill reaches everything the runtime started
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) {
+    const err = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+    throw emuError('EMU_ENV_LAUNCH_FAILED', spawnFailure(options.command, err));
+  }
+  const pid = child.pid;
+  child.stdout.on('data', options.onOutput);
+  child.stderr.on('data', options.onOutput);
+  let alive = true;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => {
+      alive = false;
+      resolve(describeExit(code, signal));
+    });
+  });
+  return {
+    exited,
+    async kill() {
+      if (alive) {
+        try {
+          process.kill(-pid, constants.signals.SIGKILL);
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }
+      await exited;
+    },
+    maxMemoryUsedMb: () => (alive ? peakMemoryMb(pid) : undefined),
+  };
+}
