@@ -54,6 +54,13 @@ export class EnvironmentPool implements Invoker {
     }
   }
 
+  /** Creates environments without starting their runtimes, so listener problems surface at start-up. */
+  async reserve(count: number): Promise<void> {
+    const envs: ExecutionEnvironment[] = [];
+    while (envs.length < count && this.all.size + this.starting < this.options.maxConcurrency) envs.push(await this.create());
+    for (const env of envs) this.release(env);
+  }
+
   /** Starts `count` environments and waits for their init (`--warm-containers EAGER`). */
   async warm(count = 1): Promise<void> {
     const envs: ExecutionEnvironment[] = [];

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The `emulate` binary: picks the subcommand, maps flags to the library, prints emulator faults as one line.
+import { readFileSync } from 'node:fs';
+import { isEmulatorError } from '../index.js';
+import { rieCommand } from './rie.js';
+
+const HELP = `Usage: emulate <command> [options]
+
+A local AWS Lambda emulator.
+
+Commands:
+  rie [options] [--] [BOOTSTRAP [ARGS...]]   drop-in for aws-lambda-rie: the Runtime API and the
+                                             invoke endpoint for one bootstrap (emulate rie --help)
+
+Options:
+  -h, --help      show this help (emulate <command> --help for a command's options)
+  -v, --version   print the version
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case '-v':
+    case '--version':
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case 'rie':
+      return rieCommand(rest, process.stdout);
+    default:
+      process.stderr.write(`emulate: unknown command "${command}" (see emulate --help)\n`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isEmulatorError(err)) {
+      process.stderr.write(`emulate: ${err.message}\n`);
+      // Listening failures exit 2, as aws-lambda-rie does.
+      process.exit(err.code === 'EMU_LISTEN_FAILED' ? 2 : 1);
+    }
+    process.stderr.write(`emulate: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(70);
+  },
+);
