@@ -1,9 +1,9 @@
 // RIE's client-facing invoke endpoint (`/2015-03-31/functions/function/invocations`), with Lambda's limits, headers and errors.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { emuError, isEmulatorError } from '../src/core/errors.js';
+import { isEmulatorError } from '../src/core/errors.js';
 import type { InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
+import { closeServer, formatHostPort, listen } from '../src/core/net.js';
 import { INVOKE_HEADER, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
 
 export interface InvokeEndpointOptions {
@@ -211,21 +211,11 @@ export async function startInvokeEndpoint(options: InvokeEndpointOptions): Promi
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(emuError('EMU_LISTEN_FAILED', `${options.host}:${options.port}`, err.code === 'EADDRINUSE' ? 'address already in use' : err.message)),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.host, options.port);
   let closing: Promise<void> | undefined;
   return {
-    address: `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    address: formatHostPort(options.host, port),
     port,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+    close: () => (closing ??= closeServer(server)),
   };
 }

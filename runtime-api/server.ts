@@ -1,9 +1,8 @@
 // The Runtime API one execution environment's runtime talks to: its own listener, RIE's state machine and wire answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { deferred, type Deferred } from '../src/core/async.js';
-import { emuError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
+import { closeServer, formatHostPort, listen } from '../src/core/net.js';
 import {
   ERROR_CAUSE_CONTENT_TYPE,
   LIMITS,
@@ -126,7 +125,10 @@ export class RuntimeApiServer {
   private readonly server: Server;
   private readonly logger: Logger;
   private state: State = 'Started';
+  /** The invocation the runtime is working on (handed over by `/next`). */
   private current: Current | undefined;
+  /** An invocation waiting for the runtime's next `/next`. */
+  private pending: Current | undefined;
   private heldNext: ServerResponse | undefined;
   private readyDeferred = deferred<void>();
   private initFailedDeferred = deferred<InitFailure>();
@@ -147,14 +149,7 @@ export class RuntimeApiServer {
   static async listen(options: RuntimeApiOptions): Promise<RuntimeApiServer> {
     const api = new RuntimeApiServer(options.logger);
     const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      api.server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(emuError('EMU_LISTEN_FAILED', `${host}:${options.port ?? 0}`, err.code ?? err.message)),
-      );
-      api.server.listen(options.port ?? 0, host, () => resolve());
-    });
-    const { port } = api.server.address() as AddressInfo;
-    api.address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    api.address = formatHostPort(host, await listen(api.server, host, options.port ?? 0));
     return api;
   }
 
@@ -176,18 +171,19 @@ export class RuntimeApiServer {
     this.heldNext?.destroy();
     this.heldNext = undefined;
     this.current = undefined;
+    this.pending = undefined;
   }
 
   /** Hands an invocation to the runtime (now, or when it next calls `/next`). */
   run(invocation: Invocation): RunningInvocation {
-    const current: Current = { invocation, outcome: deferred(), done: deferred() };
-    this.current = current;
-    if (this.heldNext) {
+    const pending: Current = { invocation, outcome: deferred(), done: deferred() };
+    this.pending = pending;
+    if (this.heldNext && this.state === 'Ready') {
       const res = this.heldNext;
       this.heldNext = undefined;
-      this.deliver(res, current);
+      this.deliver(res, pending);
     }
-    return { outcome: current.outcome.promise, done: current.done.promise };
+    return { outcome: pending.outcome.promise, done: pending.done.promise };
   }
 
   async close(): Promise<void> {
@@ -195,14 +191,13 @@ export class RuntimeApiServer {
     this.closed = true;
     this.heldNext?.destroy();
     this.heldNext = undefined;
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private deliver(res: ServerResponse, current: Current): void {
     const inv = current.invocation;
+    this.current = current;
+    if (this.pending === current) this.pending = undefined;
     this.state = 'Running';
     const headers: Record<string, string | number> = {
       'Content-Type': JSON_TYPE,
@@ -281,9 +276,9 @@ export class RuntimeApiServer {
     res.on('close', () => {
       if (this.heldNext === res) this.heldNext = undefined;
     });
-    if (this.current && this.state === 'Ready') {
+    if (this.pending) {
       this.heldNext = undefined;
-      this.deliver(res, this.current);
+      this.deliver(res, this.pending);
     }
   }
 

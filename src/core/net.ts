@@ -1,0 +1,33 @@
+// Listening helpers shared by every server the emulator owns: one way to bind, one wording for failures.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { emuError } from './errors.js';
+
+const REASONS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied',
+  EADDRNOTAVAIL: 'address not available on this machine',
+};
+
+/** Binds `server` and resolves with the port; a failure is an EMU_LISTEN_FAILED naming the address. */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(emuError('EMU_LISTEN_FAILED', formatHostPort(host, port), REASONS[err.code ?? ''] ?? err.message)),
+    );
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** `host:port`, with IPv6 literals in brackets. */
+export function formatHostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Closes a server and every connection it holds; resolves when it is closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
