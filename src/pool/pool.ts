@@ -30,6 +30,8 @@ export class EnvironmentPool implements Invoker {
   private readonly all = new Set<ExecutionEnvironment>();
   private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly waiters: Waiter[] = [];
+  /** Busy environments to close when their invocation ends (their code changed). */
+  private readonly retiring = new Set<ExecutionEnvironment>();
   private starting = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -72,6 +74,12 @@ export class EnvironmentPool implements Invoker {
     } finally {
       for (const env of envs) this.release(env);
     }
+  }
+
+  /** Retires every environment (`--watch` saw the code change): idle ones close now, busy ones when they finish. */
+  retire(): void {
+    for (const env of this.idle.splice(0)) this.discard(env);
+    for (const env of this.all) this.retiring.add(env);
   }
 
   close(): Promise<void> {
@@ -136,6 +144,16 @@ export class EnvironmentPool implements Invoker {
 
   private release(env: ExecutionEnvironment): void {
     if (this.closed || !this.all.has(env)) return;
+    if (this.retiring.has(env)) {
+      this.discard(env);
+      // The retired environment's place goes to a fresh one for whoever waits.
+      const waiter = this.waiters.shift();
+      if (waiter) {
+        clearTimeout(waiter.timer);
+        this.create().then(waiter.resolve, waiter.reject);
+      }
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
@@ -155,9 +173,16 @@ export class EnvironmentPool implements Invoker {
     const i = this.idle.indexOf(env);
     if (i === -1) return;
     this.idle.splice(i, 1);
-    this.all.delete(env);
-    this.reapTimers.delete(env);
     this.options.logger.debug({ fn: this.options.functionName, env: env.id }, 'idle environment reaped');
+    this.discard(env);
+  }
+
+  /** Forgets an environment and closes it in the background. */
+  private discard(env: ExecutionEnvironment): void {
+    clearTimeout(this.reapTimers.get(env));
+    this.reapTimers.delete(env);
+    this.retiring.delete(env);
+    this.all.delete(env);
     void env.close();
   }
 }

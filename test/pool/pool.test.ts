@@ -1,0 +1,158 @@
+// The environment pool with real environments and runtime processes: reuse, fan-out, limits, reaping, replacement.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createEnvironment } from '../../runtime-api/environment.js';
+import { isEmulatorError } from '../../src/core/errors.js';
+import type { InvokeResult } from '../../src/core/invoke.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { EnvironmentPool, type PoolOptions } from '../../src/pool/pool.js';
+import { spawnRuntime } from '../../src/runners/process/spawn.js';
+
+const RUNTIME = fileURLToPath(new URL('../../fixtures/rie/scripted-runtime.mjs', import.meta.url));
+const pools: EnvironmentPool[] = [];
+
+function pool(options: Partial<PoolOptions> = {}, timeoutMs = 2000): EnvironmentPool {
+  let n = 0;
+  const p = new EnvironmentPool({
+    functionName: 'fn',
+    maxConcurrency: 4,
+    overflow: 'queue',
+    logger: silentLogger(),
+    createEnvironment: () =>
+      createEnvironment({
+        id: `env-${++n}`,
+        functionName: 'fn',
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
+        version: '$LATEST',
+        timeoutMs,
+        memorySizeMb: 128,
+        logger: silentLogger(),
+        output: () => {},
+        launch: (ctx) =>
+          spawnRuntime({ command: RUNTIME, args: [], cwd: '/', env: { PATH: process.env.PATH ?? '', AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi }, onOutput: ctx.onOutput }),
+      }),
+    ...options,
+  });
+  pools.push(p);
+  return p;
+}
+
+const event = (value: unknown) => ({ payload: Buffer.from(JSON.stringify(value)) });
+const body = (result: InvokeResult) => JSON.parse(result.payload.toString()) as Record<string, number>;
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('EnvironmentPool', () => {
+  it('reuses one warm environment for sequential invocations', async () => {
+    const p = pool();
+    const first = await p.invoke(event({ action: 'echo' }));
+    const second = await p.invoke(event({ action: 'echo' }));
+    expect(body(first).pid).toBe(body(second).pid);
+    expect(first.initDurationMs).toBeGreaterThan(0);
+    expect(second.initDurationMs).toBeUndefined();
+    expect(p.size).toBe(1);
+  });
+
+  it('fans parallel invocations out to separate environments that run at the same time', async () => {
+    const p = pool();
+    const results = (await Promise.all([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))))).map(body);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(3);
+    // Every invocation started before any of them ended: they overlapped.
+    expect(Math.max(...results.map((r) => r.start!))).toBeLessThan(Math.min(...results.map((r) => r.end!)));
+    expect(p.size).toBe(3);
+  });
+
+  it('throttles beyond the limit with EMU_POOL_THROTTLED when told to', async () => {
+    const p = pool({ maxConcurrency: 2, overflow: 'throttle' });
+    const settled = await Promise.allSettled([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))));
+    const rejected = settled.filter((s) => s.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    const reason = (rejected[0] as PromiseRejectedResult).reason as Error;
+    expect(isEmulatorError(reason) && reason.code).toBe('EMU_POOL_THROTTLED');
+    expect(p.size).toBe(2);
+  });
+
+  it('queues beyond the limit, then throttles what waited longer than the queue timeout', async () => {
+    const p = pool({ maxConcurrency: 1, overflow: 'queue', queueTimeoutMs: 150 });
+    const slow = p.invoke(event({ action: 'sleep', ms: 600 }));
+    await vi.waitFor(() => expect(p.size).toBe(1));
+    const waited = await p.invoke(event({ action: 'echo' })).catch((e: unknown) => e);
+    expect(isEmulatorError(waited) && waited.code).toBe('EMU_POOL_THROTTLED');
+    expect((await slow).ok).toBe(true);
+
+    const queued = await Promise.all([p.invoke(event({ action: 'sleep', ms: 50 })), p.invoke(event({ action: 'sleep', ms: 50 }))]);
+    expect(queued.every((r) => r.ok)).toBe(true);
+  });
+
+  it('reaps idle environments and their runtime processes after the idle timeout', async () => {
+    const p = pool({ idleTimeoutMs: 100 });
+    const pid = body(await p.invoke(event({ action: 'echo' }))).pid!;
+    expect(alive(pid)).toBe(true);
+    await vi.waitFor(() => expect(p.size).toBe(0), { timeout: 3000 });
+    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 3000 });
+  });
+
+  it.each([
+    ['a crash', { action: 'exit', code: 2 }, 'exit'],
+    ['a timeout', { action: 'sleep', ms: 5000 }, 'timeout'],
+  ])('replaces the runtime after %s; the next invocation reports a fresh Init Duration', async (_label, bad, kind) => {
+    const p = pool({}, 500);
+    const before = body(await p.invoke(event({ action: 'echo' }))).pid!;
+    const failed = await p.invoke(event(bad));
+    expect(failed.ok).toBe(false);
+    expect(!failed.ok && failed.kind).toBe(kind);
+    await vi.waitFor(() => expect(alive(before)).toBe(false));
+    const next = await p.invoke(event({ action: 'echo' }));
+    expect(body(next).pid).not.toBe(before);
+    expect(next.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('retires every environment so the next invocation starts fresh (--watch)', async () => {
+    const p = pool();
+    const before = body(await p.invoke(event({ action: 'echo' }))).pid!;
+    p.retire();
+    const after = await p.invoke(event({ action: 'echo' }));
+    expect(body(after).pid).not.toBe(before);
+    expect(after.initDurationMs).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(alive(before)).toBe(false));
+  });
+
+  it('retires a busy environment when its invocation ends', async () => {
+    const p = pool({ maxConcurrency: 1 });
+    const running = p.invoke(event({ action: 'sleep', ms: 200 }));
+    await vi.waitFor(() => expect(p.size).toBe(1));
+    p.retire();
+    const before = body(await running).pid!;
+    const after = await p.invoke(event({ action: 'echo' }));
+    expect(body(after).pid).not.toBe(before);
+  });
+
+  it('starts and initialises an environment ahead of the first invocation (EAGER)', async () => {
+    const p = pool();
+    await p.warm(1);
+    expect(p.size).toBe(1);
+    expect(p.idleCount).toBe(1);
+    const result = await p.invoke(event({ action: 'echo' }));
+    expect(result.ok).toBe(true);
+    expect(result.initDurationMs).toBeUndefined();
+  });
+
+  it('closes every environment and refuses later invocations', async () => {
+    const p = pool();
+    const pid = body(await p.invoke(event({ action: 'echo' }))).pid!;
+    await p.close();
+    expect(alive(pid)).toBe(false);
+    const err = await p.invoke(event({})).catch((e: unknown) => e);
+    expect(isEmulatorError(err) && err.code).toBe('EMU_POOL_CLOSED');
+  });
+});
