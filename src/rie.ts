@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { createEnvironment } from '../runtime-api/environment.js';
-import { startInvokeEndpoint } from '../runtime-api/invoke-endpoint.js';
+import { startInvokeApi } from '../runtime-api/invoke-api.js';
 import { emuError } from './core/errors.js';
 import type { InvokeRequest, InvokeResult } from './core/invoke.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './core/logger.js';
@@ -184,7 +184,13 @@ export async function startRie(options: RieOptions = {}): Promise<RieServer> {
   const listen = options.invokeAddress ?? RIE_DEFAULTS.invokeAddress;
   let endpoint;
   try {
-    endpoint = await startInvokeEndpoint({ host: listen.host, port: listen.port, invoker: pool, logger, version: identity.version });
+    endpoint = await startInvokeApi({
+      host: listen.host,
+      port: listen.port,
+      logger,
+      flavor: 'rie',
+      resolve: () => ({ invoker: pool, version: identity.version }),
+    });
   } catch (err) {
     await pool.close();
     throw err;

@@ -41,6 +41,9 @@ export const RUNTIME_PATH = {
 
 export const RIE_INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 
+/** The Lambda Invoke API path; the function segment is a name, an ARN or a partial ARN, URL-encoded by SDKs. */
+export const LAMBDA_INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+
 /** Byte limits, as AWS measures them. */
 export const LIMITS = {
   /** Synchronous Invoke request payload (Lambda rejects above it with 413). */

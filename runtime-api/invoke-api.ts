@@ -1,20 +1,33 @@
-// RIE's client-facing invoke endpoint (`/2015-03-31/functions/function/invocations`), with Lambda's limits, headers and errors.
+// The Invoke API clients call: RIE's single fixed endpoint (`emulate rie`) or the Lambda Invoke API for SDKs (`start-lambda`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isEmulatorError } from '../src/core/errors.js';
 import type { InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen } from '../src/core/net.js';
-import { INVOKE_HEADER, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
+import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
 
-export interface InvokeEndpointOptions {
-  host: string;
-  port: number;
+/** The function a request names, and the version that answers for it. */
+export interface InvokeTarget {
   invoker: Invoker;
-  logger: Logger;
-  version?: string;
+  version: string;
 }
 
-export interface InvokeEndpoint {
+/** Finds the function a request names (name, ARN or partial ARN, plus `?Qualifier=`), or says why not. */
+export type ResolveTarget = (name: string, qualifier: string | undefined) => InvokeTarget | ServiceError;
+
+export interface InvokeApiOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /**
+   * `rie`: RIE's one fixed path, any method invokes, Go's 404 elsewhere, sniffed Content-Type, no JSON check.
+   * `lambda`: the Lambda Invoke API as AWS SDKs call it.
+   */
+  flavor: 'rie' | 'lambda';
+  resolve: ResolveTarget;
+}
+
+export interface InvokeApi {
   /** `host:port` the endpoint listens on. */
   readonly address: string;
   readonly port: number;
@@ -22,10 +35,12 @@ export interface InvokeEndpoint {
 }
 
 /** A Lambda service error as the Invoke API sends it: status, `x-amzn-ErrorType`, `{Type, message}`. */
-interface ServiceError {
+export interface ServiceError {
   status: number;
   code: string;
   message: string;
+  headers?: Record<string, string>;
+  extra?: Record<string, unknown>;
 }
 
 const GO_NOT_FOUND = Buffer.from('404 page not found\n');
@@ -56,13 +71,37 @@ export function sniffContentType(body: Buffer): string | undefined {
 }
 
 function sendServiceError(res: ServerResponse, error: ServiceError): void {
-  const body = Buffer.from(JSON.stringify({ Type: 'User', message: error.message }));
+  const body = Buffer.from(JSON.stringify({ Type: error.status >= 500 ? 'Service' : 'User', message: error.message, ...error.extra }));
   res.writeHead(error.status, {
     'Content-Type': 'application/json',
     'Content-Length': body.length,
     [INVOKE_HEADER.errorType]: error.code,
+    ...error.headers,
   });
   res.end(body);
+}
+
+/** Lambda's answer when a function's concurrency is used up; SDKs read Retry-After and retry. */
+const throttled = (): ServiceError => ({
+  status: 429,
+  code: 'TooManyRequestsException',
+  message: 'Rate Exceeded.',
+  headers: { 'Retry-After': '1' },
+  extra: { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' },
+});
+
+/** The Invoke API checks that a payload is JSON before invoking (RIE does not). */
+function checkJson(body: Buffer): ServiceError | undefined {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return undefined;
+  } catch (err) {
+    return {
+      status: 400,
+      code: 'InvalidRequestContentException',
+      message: `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+    };
+  }
 }
 
 const tooLarge = (): ServiceError => ({
@@ -128,13 +167,14 @@ export function logTail(log: string): string {
   return bytes.subarray(Math.max(0, bytes.length - LIMITS.logTailBytes)).toString('base64');
 }
 
-function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean, version: string): void {
+function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean, version: string, flavor: 'rie' | 'lambda'): void {
   const headers: Record<string, string | number> = {
     'Content-Length': result.payload.length,
     [INVOKE_HEADER.requestId]: result.requestId,
     [INVOKE_HEADER.executedVersion]: version,
   };
-  const contentType = sniffContentType(result.payload);
+  // RIE's replies carry Go's sniffed type; the Invoke API answers application/json.
+  const contentType = flavor === 'rie' ? sniffContentType(result.payload) : 'application/json';
   if (contentType) headers['Content-Type'] = contentType;
   // RIE omits X-Amz-Function-Error; the Lambda Invoke API sets it for every failed invocation.
   if (!result.ok) headers[INVOKE_HEADER.functionError] = 'Unhandled';
@@ -143,55 +183,93 @@ function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean, ve
   res.end(result.payload);
 }
 
-/** Starts the invoke endpoint; any method on the exact path invokes (RIE), other paths get Go's 404. */
-export async function startInvokeEndpoint(options: InvokeEndpointOptions): Promise<InvokeEndpoint> {
-  const { invoker, logger } = options;
-  const version = options.version ?? '$LATEST';
-  const log = logger.child({ component: 'invoke' });
+/** The function name a request path names, or undefined when the path is not an invoke path. */
+function functionNameOf(path: string, flavor: 'rie' | 'lambda'): string | undefined {
+  if (flavor === 'rie') return path === RIE_INVOKE_PATH ? 'function' : undefined;
+  const match = LAMBDA_INVOKE_PATH.exec(path);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+function sendNotFound(res: ServerResponse, flavor: 'rie' | 'lambda'): void {
+  if (flavor === 'lambda') {
+    return sendServiceError(res, { status: 404, code: 'UnknownOperationException', message: 'Unknown operation' });
+  }
+  res.writeHead(404, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': GO_NOT_FOUND.length,
+  });
+  res.end(GO_NOT_FOUND);
+}
+
+/** Starts the Invoke API in the given flavor. */
+export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
+  const { logger, flavor } = options;
+  const log = logger.child({ component: flavor === 'rie' ? 'invoke' : 'lambda-api' });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, target: InvokeTarget): Promise<void> => {
     const parsed = parseHeaders(req);
     if ('status' in parsed) {
       req.resume();
       return sendServiceError(res, parsed);
     }
     const limit = parsed.type === 'Event' ? LIMITS.asyncRequestBytes : LIMITS.syncRequestBytes;
-    const { body, size } = await readLimited(req, limit);
-    if (!body) {
-      log.warn({ bytes: size, limit, over: size - limit }, 'request payload is over the limit; the function was not invoked');
-      return sendServiceError(res, parsed.type === 'Event' ? tooLargeForEvent(size) : tooLarge());
+    const read = await readLimited(req, limit);
+    if (!read.body) {
+      log.warn({ bytes: read.size, limit, over: read.size - limit }, 'request payload is over the limit; the function was not invoked');
+      return sendServiceError(res, parsed.type === 'Event' ? tooLargeForEvent(read.size) : tooLarge());
+    }
+    let body = read.body;
+    if (flavor === 'lambda') {
+      // An invocation without a payload gets the empty JSON object, as in the console and the CLI.
+      if (body.length === 0) body = Buffer.from('{}');
+      const invalid = checkJson(body);
+      if (invalid) return sendServiceError(res, invalid);
     }
     if (parsed.type === 'DryRun') {
-      res.writeHead(204, { [INVOKE_HEADER.executedVersion]: version });
+      res.writeHead(204, { [INVOKE_HEADER.executedVersion]: target.version });
       return void res.end();
     }
     const request: InvokeRequest = { ...parsed.request, payload: body };
     if (parsed.type === 'Event') {
       res.writeHead(202, { 'Content-Length': 0 });
       res.end();
-      invoker.invoke(request).catch((err: unknown) => log.error({ err: String(err) }, 'asynchronous invocation failed'));
+      target.invoker.invoke(request).catch((err: unknown) => log.error({ err: String(err) }, 'asynchronous invocation failed'));
       return;
     }
-    const result = await invoker.invoke(request);
-    sendResult(res, result, parsed.tail, version);
+    const result = await target.invoker.invoke(request);
+    sendResult(res, result, parsed.tail, target.version, flavor);
   };
 
   const server: Server = createServer({ noDelay: true }, (req, res) => {
-    const q = req.url?.indexOf('?') ?? -1;
-    const path = q === -1 ? req.url : req.url!.slice(0, q);
-    if (path !== RIE_INVOKE_PATH) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const name = functionNameOf(path, flavor);
+    if (name === undefined) {
       req.resume();
-      res.writeHead(404, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Length': GO_NOT_FOUND.length,
-      });
-      return void res.end(GO_NOT_FOUND);
+      return sendNotFound(res, flavor);
     }
-    handle(req, res).catch((err: unknown) => {
+    if (flavor === 'lambda' && req.method !== 'POST') {
+      req.resume();
+      return sendServiceError(res, { status: 405, code: 'MethodNotAllowedException', message: `${req.method} is not allowed on ${path}` });
+    }
+    const qualifier = q === -1 ? undefined : (new URLSearchParams(url.slice(q + 1)).get('Qualifier') ?? undefined);
+    const target = options.resolve(name, qualifier);
+    if ('status' in target) {
+      req.resume();
+      return sendServiceError(res, target);
+    }
+    handle(req, res, target).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (isEmulatorError(err) && err.code === 'EMU_POOL_THROTTLED') {
-        return sendServiceError(res, { status: 429, code: 'TooManyRequestsException', message: 'Rate Exceeded.' });
+        log.warn({ fn: name }, err.message);
+        return sendServiceError(res, throttled());
       }
       log.error({ err: isEmulatorError(err) ? err.message : String(err) }, 'invocation failed inside the emulator');
       sendServiceError(res, { status: 500, code: 'ServiceException', message: isEmulatorError(err) ? err.message : 'Internal error' });
@@ -200,8 +278,8 @@ export async function startInvokeEndpoint(options: InvokeEndpointOptions): Promi
   // An oversized body announced with `Expect: 100-continue` is refused before the client sends it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > LIMITS.syncRequestBytes && req.url?.startsWith(RIE_INVOKE_PATH)) {
-      log.warn({ bytes: length, limit: LIMITS.syncRequestBytes }, 'request payload is over the limit; the function was not invoked');
+    if (length > LIMITS.syncRequestBytes) {
+      log.warn({ bytes: length, limit: LIMITS.syncRequestBytes, over: length - LIMITS.syncRequestBytes }, 'request payload is over the limit; the function was not invoked');
       res.setHeader('Connection', 'close');
       return sendServiceError(res, tooLarge());
     }
