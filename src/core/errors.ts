@@ -14,6 +14,23 @@ export const ERROR_CODES = {
   EMU_POOL_THROTTLED: 'function "%s" is at its concurrency limit of %s',
   EMU_ENV_CLOSED: 'the execution environment is closed',
   EMU_ENV_LAUNCH_FAILED: 'cannot start the runtime: %s',
+  EMU_RUNNER_UNSUPPORTED: 'function %s cannot run here: %s',
+  EMU_TEMPLATE_NOT_FOUND: 'template file "%s" does not exist',
+  EMU_TEMPLATE_READ_FAILED: 'cannot read %s: %s',
+  EMU_TEMPLATE_SYNTAX: '%s: %s',
+  EMU_TEMPLATE_INVALID: '%s errors in the template:\n%s',
+  EMU_TEMPLATE_BAD_STRUCTURE: '%s: %s',
+  EMU_TEMPLATE_UNKNOWN_REFERENCE: '%s: %s "%s" is not %s of this template',
+  EMU_TEMPLATE_BAD_INTRINSIC: '%s: %s',
+  EMU_TEMPLATE_CYCLE: '%s: circular reference: %s',
+  EMU_TEMPLATE_BAD_PARAMETER: '%s: %s',
+  EMU_TEMPLATE_MISSING_PROPERTY: '%s: missing; %s',
+  EMU_TEMPLATE_BAD_PROPERTY: '%s: %s',
+  EMU_TEMPLATE_UNRESOLVED: '%s: %s; %s',
+  EMU_TEMPLATE_CODE_NOT_FOUND: '%s: %s "%s" does not exist',
+  EMU_TEMPLATE_DUPLICATE_ROUTE: '%s: route %s is already defined by %s',
+  EMU_TEMPLATE_BAD_OVERRIDES: 'invalid --parameter-overrides: %s',
+  EMU_TEMPLATE_BAD_ENV_VARS: 'invalid --env-vars file %s: %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
