@@ -1,6 +1,7 @@
 // Benchmark of the runtime clients: time to first answer from a cold environment, and warm sequential invocations per second.
 // Run after a build: `npx tsc -p tsconfig.build.json && node bench/clients.mjs [--cold N] [--warm-ms MS]`.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnvironment } from '../dist/runtime-api/environment.js';
@@ -22,7 +23,9 @@ const clients = [
   { name: 'aws-lambda-ric 4.0.2', command: process.execPath, args: [join(root, 'node_modules/aws-lambda-ric/index.mjs')], taskRoot: join(root, 'fixtures/handlers/node/cjs'), handler: 'index.echo' },
 ];
 // The resolved interpreter, not a version-manager shim, so the figure is the client's own.
-if (python.status === 0) {
+if (python.status === 0 && !existsSync(PYTHON_CLIENT_ENTRY)) {
+  console.log(`(Python client skipped: ${PYTHON_CLIENT_ENTRY} is missing; the build copies it)`);
+} else if (python.status === 0) {
   clients.push({ name: 'emulate Python client', command: python.stdout.trim(), args: [PYTHON_CLIENT_ENTRY], taskRoot: join(root, 'fixtures/handlers/python'), handler: 'app.echo' });
 }
 

@@ -62,6 +62,7 @@ const ACCEPTED = Buffer.from('{"status":"OK"}\n');
 const NOT_FOUND = Buffer.from('404 page not found\n');
 const LOGS_STUB = Buffer.from('{"errorMessage":"Logs API is not supported","errorType":"Logs.NotSupported"}\n');
 const TELEMETRY_STUB = Buffer.from('{"errorMessage":"Telemetry API is not supported","errorType":"Telemetry.NotSupported"}\n');
+const RUNTIME_MAX_HEADER_BYTES = 1_048_576;
 const ERROR_TYPE_PATTERN = /^(Runtime|Function)\.[A-Z][A-Za-z]*$/;
 
 const apiError = (errorMessage: string, errorType: string) =>
@@ -138,7 +139,8 @@ export class RuntimeApiServer {
 
   private constructor(logger: Logger) {
     this.logger = logger;
-    this.server = createServer({ noDelay: true }, (req, res) => this.route(req, res));
+    // The Node RIC puts the whole error (message and stack) into the X-Ray cause header: allow large headers.
+    this.server = createServer({ noDelay: true, maxHeaderSize: RUNTIME_MAX_HEADER_BYTES }, (req, res) => this.route(req, res));
     // One runtime per listener: idle keep-alive sockets stay open for as long as it lives.
     this.server.keepAliveTimeout = 0;
     this.server.requestTimeout = 0;

@@ -1,0 +1,167 @@
+// The process runner: launches a Zip function's runtime as a host process with Lambda's environment and no host leakage.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { emuError } from '../../core/errors.js';
+import type { Launch } from '../../core/environment.js';
+import type { Logger } from '../../core/logger.js';
+import type { FunctionSpec } from '../../core/model.js';
+import { spawnRuntime } from './spawn.js';
+
+export interface ProcessRunnerOptions {
+  /** Entry of emulate's Node runtime client. */
+  nodeClient: string;
+  /** Entry of emulate's Python runtime client. */
+  pythonClient: string;
+  region: string;
+  /** Host variables a function may see: none by default; a list of names, or true for all. */
+  hostEnv?: readonly string[] | boolean;
+  /** The host's environment (default process.env); only PATH and what `hostEnv` allows are read. */
+  env?: Record<string, string | undefined>;
+  logger: Logger;
+}
+
+/** How one runtime family starts on the host. */
+interface Command {
+  file: string;
+  args: string[];
+  /** Extra module search paths for the runtime (layers). */
+  searchPath?: { name: 'NODE_PATH' | 'PYTHONPATH'; dirs: string[] };
+}
+
+const UTC_LOG_STREAM = () => {
+  const d = new Date();
+  const date = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+  return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
+};
+
+/** Finds `name` on PATH, or undefined. */
+function onPath(name: string, path: string | undefined): string | undefined {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** The directory a function's code runs in (inline code is written to a fresh temporary directory). */
+function codeDirectory(fn: FunctionSpec): string {
+  switch (fn.code.kind) {
+    case 'directory':
+      return fn.code.path;
+    case 'inline': {
+      const dir = mkdtempSync(join(tmpdir(), `emulate-inline-${fn.logicalId}-`));
+      // Lambda writes inline code as index.js (Node) or index.py (Python).
+      const file = fn.runtime?.startsWith('python') ? 'index.py' : 'index.js';
+      writeFileSync(join(dir, file), fn.code.source);
+      return dir;
+    }
+    case 'archive':
+      throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `a .zip CodeUri (${fn.code.path}) is not supported by the process runner yet; point CodeUri at a directory or use --runner docker`);
+    case 'image':
+      throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, 'PackageType Image needs the Docker runner (--runner docker)');
+  }
+}
+
+function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunnerOptions, hostPath: string | undefined): Command {
+  const runtime = fn.runtime ?? '';
+  const localLayers = fn.layers.flatMap((l) => (l.kind === 'local' ? [l.contentDir] : []));
+  if (/^nodejs\d+\.x$/.test(runtime)) {
+    const major = runtime.slice(6, -2);
+    return {
+      file: process.execPath,
+      args: [options.nodeClient],
+      // Lambda puts /opt/nodejs/node_modules and /opt/nodejs/nodeNN/node_modules on NODE_PATH.
+      searchPath: { name: 'NODE_PATH', dirs: localLayers.flatMap((d) => [join(d, 'nodejs', `node${major}`, 'node_modules'), join(d, 'nodejs', 'node_modules')]) },
+    };
+  }
+  if (/^python3\.\d+$/.test(runtime)) {
+    const python = onPath(runtime, hostPath) ?? onPath('python3', hostPath);
+    if (!python) throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `${runtime} needs python3 on PATH for the process runner`);
+    return {
+      file: python,
+      // -B: no __pycache__ folders in the user's code (Lambda's /var/task is read-only).
+      args: ['-B', options.pythonClient],
+      searchPath: { name: 'PYTHONPATH', dirs: localLayers.flatMap((d) => [join(d, 'python'), join(d, 'python', 'lib', runtime, 'site-packages')]) },
+    };
+  }
+  if (runtime.startsWith('provided')) {
+    const bootstrap = join(codeDir, 'bootstrap');
+    const fromLayer = localLayers.map((d) => join(d, 'bootstrap')).find((p) => existsSync(p));
+    if (!existsSync(bootstrap) && !fromLayer) {
+      throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `runtime ${runtime} needs an executable "bootstrap" in ${codeDir}`);
+    }
+    return { file: existsSync(bootstrap) ? bootstrap : fromLayer!, args: [] };
+  }
+  throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `runtime "${runtime}" cannot run as a host process (nodejs*, python3.*, provided* can); use --runner docker`);
+}
+
+/** Host variables a function is allowed to see. */
+function hostVariables(options: ProcessRunnerOptions): Record<string, string> {
+  const env = options.env ?? process.env;
+  const out: Record<string, string> = {};
+  const names = options.hostEnv === true ? Object.keys(env) : options.hostEnv || [];
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Lambda's environment for one function (spec/sam.md §5.1), then the host variables the user allowed,
+ * then the function's own variables (template, then --env-vars file). PATH is the host's so that
+ * interpreters and tools resolve; nothing else of the host leaks in.
+ */
+export function lambdaEnvironment(fn: FunctionSpec, codeDir: string, runtimeDir: string, options: ProcessRunnerOptions): Record<string, string> {
+  const host = options.env ?? process.env;
+  const env: Record<string, string> = {
+    PATH: host.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_SAM_LOCAL: 'true',
+    AWS_REGION: options.region,
+    AWS_DEFAULT_REGION: options.region,
+    AWS_ACCESS_KEY_ID: 'defaultkey',
+    AWS_SECRET_ACCESS_KEY: 'defaultsecret',
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logging?.logGroup ?? `/aws/lambda/${fn.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: UTC_LOG_STREAM(),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'provided'}`,
+    LAMBDA_TASK_ROOT: codeDir,
+    LAMBDA_RUNTIME_DIR: runtimeDir,
+  };
+  if (fn.handler) env._HANDLER = fn.handler;
+  if (fn.logging?.logFormat) env.AWS_LAMBDA_LOG_FORMAT = fn.logging.logFormat.toUpperCase();
+  if (fn.logging?.applicationLogLevel) env.AWS_LAMBDA_LOG_LEVEL = fn.logging.applicationLogLevel;
+  return { ...env, ...hostVariables(options), ...fn.environment };
+}
+
+/** Builds the Launch for one Zip function; throws EMU_RUNNER_UNSUPPORTED for what cannot run on the host. */
+export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): Launch {
+  if (fn.packageType === 'Image') throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, 'PackageType Image needs the Docker runner (--runner docker)');
+  const codeDir = codeDirectory(fn);
+  const hostPath = (options.env ?? process.env).PATH;
+  const command = runtimeCommand(fn, codeDir, options, hostPath);
+  const env = lambdaEnvironment(fn, codeDir, dirname(command.args[0] ?? command.file), options);
+  if (command.searchPath && command.searchPath.dirs.length > 0) {
+    const existing = env[command.searchPath.name];
+    env[command.searchPath.name] = [...command.searchPath.dirs, ...(existing ? [existing] : [])].join(delimiter);
+  }
+  const major = /^nodejs(\d+)\.x$/.exec(fn.runtime ?? '')?.[1];
+  if (major && process.versions.node.split('.')[0] !== major) {
+    options.logger.warn({ fn: fn.functionName }, `${fn.runtime} runs on the host's Node ${process.version} (the Docker runner uses the real runtime image)`);
+  }
+  return (ctx) =>
+    spawnRuntime({
+      command: command.file,
+      args: command.args,
+      cwd: codeDir,
+      env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi },
+      onOutput: ctx.onOutput,
+    });
+}
