@@ -1,5 +1,18 @@
 // The public library surface of emulate: named re-exports only.
 
+/** Starts an emulator for a SAM template: the Lambda Invoke API, the API Gateway front end, `invoke()` for tests. */
+export { createEmulator, findFunction, loadTemplate } from './emulator.js';
+export type { Emulator, InvocationOutcome, InvokeOptions } from './emulator.js';
+/** Options of createEmulator, and their defaults. */
+export { DEFAULTS } from './options.js';
+export type { EmulatorOptions, FunctionLogChunk, RunnerChoice, WarmContainers } from './options.js';
+/** The template model: functions, APIs and routes as the emulator read them. */
+export type { FunctionSpec, RouteSpec, ApiSpec, TemplateModel } from './core/model.js';
+/** Reads a SAM template into functions, APIs and routes, and prints the summary `emulate validate` shows. */
+export { formatTemplateSummary, parseParameterOverrides } from './template/index.js';
+/** Sample events for `emulate invoke` (HTTP API, REST, S3, SQS, SNS, EventBridge, DynamoDB streams). */
+export { sampleEvent, EVENT_SOURCES } from './events/samples.js';
+export type { EventSource } from './events/samples.js';
 /** Starts `emulate rie`: the RIE invoke endpoint in front of a bootstrap command. */
 export { startRie, RIE_DEFAULTS } from './rie.js';
 export type { RieOptions, RieServer, HostPort } from './rie.js';

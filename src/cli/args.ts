@@ -61,3 +61,8 @@ export function parsePositiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" needs a whole number of at least 1, got "${value}"`);
   return Number(value);
 }
+
+export function parsePort(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" needs a port number (0 for a free one), got "${value}"`);
+  return Number(value);
+}

@@ -2,15 +2,26 @@
 // The `emulate` binary: picks the subcommand, maps flags to the library, prints emulator faults as one line.
 import { readFileSync } from 'node:fs';
 import { isEmulatorError } from '../index.js';
+import { generateEventCommand } from './generate-event.js';
+import { invokeCommand } from './invoke.js';
 import { rieCommand } from './rie.js';
+import { startLambdaCommand } from './start-lambda.js';
+import { validateCommand } from './validate.js';
 
 const HELP = `Usage: emulate <command> [options]
 
 A local AWS Lambda emulator.
 
-Commands:
+Commands (emulate <command> --help for each):
+  start-lambda [options]                     the Lambda Invoke API for AWS SDKs and the AWS CLI (port 3001)
+  invoke [FUNCTION] [-e FILE|-] [options]    one invocation: result on stdout, log on stderr
+  validate [options]                         the functions and routes a template defines, or its errors
+  generate-event SOURCE                      sample events (HTTP API, REST, S3, SQS, SNS, EventBridge, DynamoDB)
   rie [options] [--] [BOOTSTRAP [ARGS...]]   drop-in for aws-lambda-rie: the Runtime API and the
-                                             invoke endpoint for one bootstrap (emulate rie --help)
+                                             invoke endpoint for one bootstrap
+
+Template commands read template.yaml (or -t FILE) and run each function as a host process (Node,
+Python, provided) or in Docker on the AWS base images (--runner).
 
 Options:
   -h, --help      show this help (emulate <command> --help for a command's options)
@@ -37,6 +48,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'rie':
       return rieCommand(rest, process.stdout);
+    case 'start-lambda':
+      return startLambdaCommand(rest);
+    case 'invoke':
+      return invokeCommand(rest);
+    case 'validate':
+      return validateCommand(rest);
+    case 'generate-event':
+      return generateEventCommand(rest);
     default:
       process.stderr.write(`emulate: unknown command "${command}" (see emulate --help)\n`);
       return 1;

@@ -46,7 +46,7 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
-      const match = /Listening on (\S+)/.exec(err);
+      const match = /Listening on (?:http:\/\/)?(\S+)/.exec(err);
       if (match) {
         resolve({
           child,
@@ -65,15 +65,19 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   });
 }
 
-/** Runs `emulate ARGS` to completion. */
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `emulate ARGS` to completion, optionally with standard input. */
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; stdin?: string; cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: options.env ?? { PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 10_000,
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 20_000,
     });
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

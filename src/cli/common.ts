@@ -1,0 +1,72 @@
+// The flags every template command shares, mapped to EmulatorOptions through one typed table.
+import { emuError, LOG_LEVELS, type EmulatorOptions } from '../index.js';
+import { parseArgs, parsePositiveInt, type FlagSpec, type Parsed } from './args.js';
+
+/** One flag: its spelling, the option field it sets, and how its text becomes the value. */
+interface OptionFlag extends FlagSpec {
+  field: keyof EmulatorOptions;
+  parse: (value: string | true, flag: string) => unknown;
+  help: string;
+  /** Which commands take it (all template commands when absent). */
+  only?: readonly string[];
+}
+
+const text = (v: string | true) => v as string;
+const on = () => true;
+const choice = (...values: string[]) => (v: string | true, flag: string) => {
+  const value = String(v);
+  const match = values.find((x) => x.toLowerCase() === value.toLowerCase());
+  if (!match) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" must be one of ${values.join(', ')}, got "${value}"`);
+  return match;
+};
+const SERVING = ['start-api', 'start-lambda'];
+
+export const COMMON_FLAGS: readonly OptionFlag[] = [
+  { name: 'template', short: 't', value: true, field: 'template', parse: text, help: '-t, --template FILE            SAM template (default: template.yaml or template.yml here)' },
+  { name: 'env-vars', short: 'n', value: true, field: 'envVars', parse: text, help: '-n, --env-vars FILE            function variables in SAM\'s JSON format ("Parameters" and per-function keys)' },
+  { name: 'parameter-overrides', value: true, field: 'parameterOverrides', parse: text, help: '--parameter-overrides "K=V .." template parameters (also ParameterKey=K,ParameterValue=V)' },
+  { name: 'region', value: true, field: 'region', parse: text, help: '--region NAME                  AWS::Region and AWS_REGION (default us-east-1)' },
+  { name: 'runner', value: true, field: 'runner', parse: choice('auto', 'docker', 'process'), help: '--runner auto|docker|process   where functions run (auto: Docker when a daemon answers, else host processes)' },
+  { name: 'warm-containers', value: true, field: 'warmContainers', parse: choice('EAGER', 'LAZY'), help: '--warm-containers EAGER|LAZY   EAGER starts one environment per function at start-up (default LAZY)' },
+  { name: 'max-concurrency', value: true, field: 'maxConcurrency', parse: (v, f) => parsePositiveInt(String(v), f), help: '--max-concurrency N            environments per function (default 10; ReservedConcurrentExecutions wins)' },
+  { name: 'host-env', value: true, field: 'hostEnv', parse: (v) => (v === '*' ? true : String(v).split(',').filter(Boolean)), help: '--host-env NAMES               host variables functions may see: comma-separated names, or * (default none)' },
+  { name: 'skip-pull-image', value: false, field: 'skipPullImage', parse: on, help: '--skip-pull-image              Docker: never pull base images' },
+  { name: 'docker-network', value: true, field: 'dockerNetwork', parse: text, help: '--docker-network NAME          Docker: network for function containers' },
+  { name: 'container-host', value: true, field: 'containerHost', parse: text, help: '--container-host HOST          Docker: address containers use to reach the emulator' },
+  { name: 'no-sandbox', value: false, field: 'sandbox', parse: () => false, help: '--no-sandbox                   Docker: writable root filesystem and root user (Lambda has neither)' },
+  { name: 'log-level', value: true, field: 'logLevel', parse: choice(...LOG_LEVELS), help: '--log-level LEVEL              emulator log level: error, warn, info, debug, trace (default info)' },
+  { name: 'log-format', value: true, field: 'logFormat', parse: choice('pretty', 'json'), help: '--log-format pretty|json       emulator log lines as text (default) or JSON' },
+  { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },
+  { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
+];
+
+/** Parses a template command's argv: the common flags (as options), its own extra flags, and positionals. */
+export function parseCommand(
+  command: string,
+  argv: readonly string[],
+  extra: readonly FlagSpec[] = [],
+): { options: EmulatorOptions; parsed: Parsed } {
+  const mine = COMMON_FLAGS.filter((f) => !f.only || f.only.includes(command));
+  const parsed = parseArgs(argv, [...mine, ...extra, { name: 'help', short: 'h', value: false }], false);
+  const options: Record<string, unknown> = { logFormat: 'pretty' };
+  for (const flag of mine) {
+    const value = parsed.flags.get(flag.name);
+    if (value !== undefined) options[flag.field] = flag.parse(value, flag.name);
+  }
+  return { options: options as EmulatorOptions, parsed };
+}
+
+/** The help lines of the common flags a command takes. */
+export function commonHelp(command: string): string {
+  return COMMON_FLAGS.filter((f) => !f.only || f.only.includes(command))
+    .map((f) => `  ${f.help}`)
+    .join('\n');
+}
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}

@@ -1,0 +1,265 @@
+// Composition root: template → runners and pools → Runtime API environments → front ends (Invoke API, API Gateway).
+import { watch, type FSWatcher } from 'node:fs';
+import { createEnvironment } from '../runtime-api/environment.js';
+import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
+import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
+import type { Launch } from './core/environment.js';
+import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
+import type { InvokeRequest, InvokeResult } from './core/invoke.js';
+import { createLogger, type Logger } from './core/logger.js';
+import type { FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
+import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
+import { EnvironmentPool } from './pool/pool.js';
+import { processLaunch } from './runners/process/runner.js';
+import { readTemplate } from './template/index.js';
+
+/** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
+export type InvocationOutcome = InvokeResult & {
+  /** The payload parsed as JSON (the error object for failures); undefined when it is not JSON. */
+  value: unknown;
+};
+
+export interface InvokeOptions {
+  /** Client context object (or JSON string) the function sees as `context.clientContext`. */
+  clientContext?: unknown;
+  requestId?: string;
+}
+
+export interface Emulator {
+  /** Base URL of the API Gateway front end, when it runs. */
+  readonly apiUrl: string | undefined;
+  /** Endpoint for AWS SDKs (`new LambdaClient({ endpoint: emu.lambdaUrl })`), when it runs. */
+  readonly lambdaUrl: string | undefined;
+  readonly functions: readonly FunctionSpec[];
+  readonly routes: readonly RouteSpec[];
+  /** What the template reader could not resolve locally. */
+  readonly warnings: readonly string[];
+  /** Every function's output so far, in order. */
+  readonly logs: readonly FunctionLogChunk[];
+  /** Invokes a function (by name, logical id or ARN) with an event (any JSON value, or a Buffer/string of JSON). */
+  invoke(functionName: string, event?: unknown, options?: InvokeOptions): Promise<InvocationOutcome>;
+  /** Stops every front end, environment and watcher; idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const MAX_LOG_CHUNKS = 10_000;
+
+function idSource(choice: ResolvedOptions['requestIds']): IdSource {
+  if (typeof choice === 'function') return choice;
+  return choice === 'sequential' ? sequentialIds() : randomRequestId;
+}
+
+function payloadOf(event: unknown): Buffer {
+  if (Buffer.isBuffer(event)) return event;
+  if (typeof event === 'string') return Buffer.from(event);
+  return Buffer.from(JSON.stringify(event ?? {}));
+}
+
+function parseValue(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds a function by name, logical id, full or partial ARN, with an optional `:qualifier`. */
+export function findFunction(functions: readonly FunctionSpec[], ref: string): { fn: FunctionSpec | undefined; qualifier: string | undefined; name: string } {
+  let name = ref;
+  let qualifier: string | undefined;
+  const arn = /^(?:arn:[^:]+:lambda:[^:]*:)?(?:\d{12}:)?function:([^:]+)(?::(.+))?$/.exec(ref);
+  if (arn) {
+    name = arn[1]!;
+    qualifier = arn[2];
+  } else if (ref.includes(':')) {
+    [name, qualifier] = ref.split(':', 2) as [string, string];
+  }
+  const fn = functions.find((f) => f.functionName === name) ?? functions.find((f) => f.logicalId === name);
+  return { fn, qualifier, name };
+}
+
+function readModel(opts: ResolvedOptions): Promise<TemplateModel> {
+  return readTemplate(opts.template, {
+    ...(opts.parameterOverrides !== undefined ? { parameterOverrides: opts.parameterOverrides } : {}),
+    ...(opts.envVars !== undefined ? { envVarsFile: opts.envVars } : {}),
+    region: opts.region,
+  });
+}
+
+/** Reads the template the options name (default template.yaml/.yml in cwd), as `emulate validate` does. */
+export function loadTemplate(options: EmulatorOptions = {}): Promise<TemplateModel> {
+  return readModel(resolveOptions(options));
+}
+
+/** Builds and starts an emulator for a SAM template. */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const opts = resolveOptions(options);
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel, ...(opts.logFormat ? { format: opts.logFormat } : {}) });
+  const model = await readModel(opts);
+  for (const warning of model.warnings) logger.warn(warning);
+  const emulator = new EmulatorInstance(opts, model, logger);
+  try {
+    await emulator.start();
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+  return emulator;
+}
+
+class EmulatorInstance implements Emulator {
+  apiUrl: string | undefined;
+  lambdaUrl: string | undefined;
+  readonly logs: FunctionLogChunk[] = [];
+  private readonly pools = new Map<string, EnvironmentPool>();
+  private readonly launches = new Map<string, Launch>();
+  private readonly watchers: FSWatcher[] = [];
+  private readonly ids: IdSource;
+  private lambdaApi: InvokeApi | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly model: TemplateModel,
+    private readonly logger: Logger,
+  ) {
+    this.ids = idSource(opts.requestIds);
+  }
+
+  get functions(): readonly FunctionSpec[] {
+    return this.model.functions;
+  }
+
+  get routes(): readonly RouteSpec[] {
+    return this.model.routes;
+  }
+
+  get warnings(): readonly string[] {
+    return this.model.warnings;
+  }
+
+  async start(): Promise<void> {
+    if (this.opts.lambdaPort !== false) {
+      this.lambdaApi = await startInvokeApi({
+        host: this.opts.host,
+        port: this.opts.lambdaPort,
+        logger: this.logger,
+        flavor: 'lambda',
+        resolve: (name, qualifier) => this.target(name, qualifier),
+      });
+      this.lambdaUrl = `http://${this.lambdaApi.address}`;
+    }
+    if (this.opts.watch) this.watchCode();
+    if (this.opts.warmContainers === 'EAGER') {
+      await Promise.all(this.model.functions.map((fn) => this.poolFor(fn).warm(1)));
+    }
+  }
+
+  async invoke(functionName: string, event?: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    const { fn, name } = findFunction(this.model.functions, functionName);
+    if (!fn) throw new Error(`function "${name}" is not in the template (${this.model.functions.map((f) => f.functionName).join(', ')})`);
+    const request: InvokeRequest = { payload: payloadOf(event), ...(options.requestId ? { requestId: options.requestId } : {}) };
+    if (options.clientContext !== undefined) {
+      request.clientContext = typeof options.clientContext === 'string' ? options.clientContext : JSON.stringify(options.clientContext);
+    }
+    const result = await this.poolFor(fn).invoke(request);
+    return { ...result, value: parseValue(result.payload) };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const w of this.watchers) w.close();
+      await this.lambdaApi?.close();
+      await Promise.all([...this.pools.values()].map((p) => p.close()));
+    })();
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** The Invoke API's resolver: a function and version, or Lambda's ResourceNotFoundException. */
+  private target(ref: string, queryQualifier: string | undefined): InvokeTarget | ServiceError {
+    const { fn, qualifier, name } = findFunction(this.model.functions, ref);
+    const wanted = queryQualifier ?? qualifier;
+    if (!fn || (wanted !== undefined && wanted !== '$LATEST')) {
+      const arn = `arn:${this.model.partition}:lambda:${this.model.region}:${this.model.accountId}:function:${name}${wanted ? `:${wanted}` : ''}`;
+      return { status: 404, code: 'ResourceNotFoundException', message: `Function not found: ${arn}` };
+    }
+    return { invoker: this.poolFor(fn), version: '$LATEST' };
+  }
+
+  private poolFor(fn: FunctionSpec): EnvironmentPool {
+    let pool = this.pools.get(fn.logicalId);
+    if (pool) return pool;
+    const launch = this.launchFor(fn);
+    let n = 0;
+    const reserved = fn.reservedConcurrentExecutions;
+    pool = new EnvironmentPool({
+      functionName: fn.functionName,
+      // Reserved concurrency is Lambda's own limit: beyond it Lambda throttles at once.
+      maxConcurrency: reserved ?? this.opts.maxConcurrency,
+      overflow: reserved !== undefined ? 'throttle' : 'queue',
+      queueTimeoutMs: this.opts.queueTimeoutMs,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      logger: this.logger,
+      createEnvironment: () =>
+        createEnvironment({
+          id: `${fn.functionName}-${++n}`,
+          functionName: fn.functionName,
+          functionArn: fn.functionArn,
+          version: '$LATEST',
+          timeoutMs: fn.timeoutSeconds * 1000,
+          memorySizeMb: fn.memorySizeMb,
+          logger: this.logger.child({ fn: fn.functionName }),
+          output: (chunk) => this.functionOutput(fn, chunk),
+          host: this.opts.host,
+          ids: this.ids,
+          launch,
+        }),
+    });
+    this.pools.set(fn.logicalId, pool);
+    return pool;
+  }
+
+  private launchFor(fn: FunctionSpec): Launch {
+    let launch = this.launches.get(fn.logicalId);
+    if (!launch) {
+      launch = processLaunch(fn, {
+        nodeClient: NODE_CLIENT_ENTRY,
+        pythonClient: PYTHON_CLIENT_ENTRY,
+        region: this.model.region,
+        hostEnv: this.opts.hostEnv,
+        logger: this.logger,
+      });
+      this.launches.set(fn.logicalId, launch);
+    }
+    return launch;
+  }
+
+  private functionOutput(fn: FunctionSpec, chunk: string | Buffer): void {
+    const entry = { functionName: fn.functionName, text: chunk.toString() };
+    this.logs.push(entry);
+    if (this.logs.length > MAX_LOG_CHUNKS) this.logs.splice(0, this.logs.length - MAX_LOG_CHUNKS);
+    this.opts.onFunctionOutput?.(entry);
+  }
+
+  /** `--watch`: a change under a function's code retires its environments; the next invocation runs the new code. */
+  private watchCode(): void {
+    for (const fn of this.model.functions) {
+      if (fn.code.kind !== 'directory') continue;
+      let timer: NodeJS.Timeout | undefined;
+      const watcher = watch(fn.code.path, { recursive: true }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.logger.info({ fn: fn.functionName }, 'code changed; the next invocation starts a fresh environment');
+          this.pools.get(fn.logicalId)?.retire();
+        }, 50);
+      });
+      watcher.unref();
+      this.watchers.push(watcher);
+    }
+  }
+}
