@@ -1,8 +1,10 @@
 // `npm run bench`: runs every benchmark side by side with its baseline or peer and prints one table each.
 import { cpus } from 'node:os';
+import { benchLambda } from './lambda.mjs';
 import { benchRie } from './rie.mjs';
+import { benchTemplate } from './template.mjs';
 
-const BENCHES = { rie: benchRie };
+const BENCHES = { rie: benchRie, lambda: benchLambda, template: benchTemplate };
 
 function table({ title, header, rows, notes }) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
