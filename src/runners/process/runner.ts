@@ -1,4 +1,5 @@
 // The process runner: launches a Zip function's runtime as a host process with Lambda's environment and no host leakage.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -36,12 +37,27 @@ const UTC_LOG_STREAM = () => {
   return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
 };
 
-/** Finds `name` on PATH, or undefined. */
-function onPath(name: string, path: string | undefined): string | undefined {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
+const interpreters = new Map<string, string | undefined>();
+
+/**
+ * The real Python interpreter for a runtime: `python3.12`, else `python3`, asked for `sys.executable`.
+ * Asking (once per runtime) skips version-manager shims that exist on PATH but cannot run, and
+ * their start-up cost on every cold start.
+ */
+function findPython(runtime: string, path: string | undefined): string | undefined {
+  const key = `${runtime}\0${path ?? ''}`;
+  if (!interpreters.has(key)) {
+    let found: string | undefined;
+    for (const candidate of [runtime, 'python3']) {
+      const probe = spawnSync(candidate, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', env: { PATH: path ?? '' }, timeout: 10_000 });
+      if (probe.status === 0 && probe.stdout.trim()) {
+        found = probe.stdout.trim();
+        break;
+      }
+    }
+    interpreters.set(key, found);
   }
-  return undefined;
+  return interpreters.get(key);
 }
 
 /** The directory a function's code runs in (inline code is written to a fresh temporary directory). */
@@ -76,7 +92,7 @@ function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunne
     };
   }
   if (/^python3\.\d+$/.test(runtime)) {
-    const python = onPath(runtime, hostPath) ?? onPath('python3', hostPath);
+    const python = findPython(runtime, hostPath);
     if (!python) throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `${runtime} needs python3 on PATH for the process runner`);
     return {
       file: python,
