@@ -34,6 +34,7 @@ type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { 
 
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_LOG_BYTES = 1_048_576;
+const MEMORY_SAMPLE_MS = 100;
 
 /** Starts an environment's Runtime API listener; the runtime itself starts lazily (or on `prepare()`). */
 export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
@@ -97,17 +98,21 @@ class Environment implements ExecutionEnvironment {
     });
     const timeLeft = () => Math.max(0, this.options.timeoutMs - (this.clock.monotonic() - started));
 
+    const watchdog = this.watchMemory(proc);
     const first = await this.race(running.outcome, proc, timeLeft());
     if (first.tag === 'timeout') {
+      watchdog.stop();
       await this.timedOut(requestId);
       return this.finish(requestId, this.timeoutFailure(requestId), this.options.timeoutMs, initDurationMs);
     }
     if (first.tag === 'exit') {
+      watchdog.stop();
       this.retire();
-      return this.finish(requestId, this.exitFailure(requestId, first.exit), this.clock.monotonic() - started, initDurationMs);
+      return this.finish(requestId, this.exitFailure(requestId, first.exit, watchdog.exceeded), this.clock.monotonic() - started, initDurationMs);
     }
     // The invocation is over when the runtime is back at /next (RIE and Lambda: Duration spans it).
     const second = await this.race(running.done, proc, timeLeft());
+    watchdog.stop();
     let durationMs = this.clock.monotonic() - started;
     if (second.tag === 'timeout') {
       await this.timedOut(requestId);
@@ -221,11 +226,34 @@ class Environment implements ExecutionEnvironment {
     };
   }
 
-  private exitFailure(requestId: string, exit: ExitInfo): { ok: false; kind: FailureKind; payload: Buffer } {
-    this.log.info({ requestId, exit: exit.description }, 'runtime exited during the invocation');
-    const payload = this.withRequestId(exitPayload(exit), requestId);
-    this.emit(`RequestId: ${requestId} Error: ${exitReason(exit)}\nRuntime.ExitError\n`);
+  private exitFailure(requestId: string, exit: ExitInfo, outOfMemory = false): { ok: false; kind: FailureKind; payload: Buffer } {
+    this.log.info({ requestId, exit: exit.description, outOfMemory }, 'runtime exited during the invocation');
+    const errorType = outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+    const payload = errorBody(errorType, `RequestId: ${requestId} Error: ${exitReason(exit)}`);
+    this.emit(`RequestId: ${requestId} Error: ${exitReason(exit)}\n${errorType}\n`);
     return { ok: false, kind: 'exit', payload };
+  }
+
+  /**
+   * Lambda kills a runtime whose memory passes MemorySize. Where the runner can measure the runtime's
+   * peak memory (host processes), a sampler does the same during the invocation.
+   */
+  private watchMemory(proc: RuntimeProcess): { stop(): void; exceeded: boolean } {
+    const limit = Number(this.options.memorySizeMb);
+    const state = { exceeded: false, stop: () => {} };
+    if (!proc.maxMemoryUsedMb || !Number.isFinite(limit)) return state;
+    const check = () => {
+      const used = proc.maxMemoryUsedMb!();
+      if (used !== undefined && used > limit && !state.exceeded) {
+        state.exceeded = true;
+        this.log.warn({ usedMb: used, limitMb: limit }, 'runtime exceeded its MemorySize; killed as Lambda would');
+        void proc.kill();
+      }
+    };
+    const timer = setInterval(check, MEMORY_SAMPLE_MS);
+    timer.unref();
+    state.stop = () => clearInterval(timer);
+    return state;
   }
 
   /** Emulator-made messages start `Error: …`; Lambda prefixes them with the request id. */

@@ -41,6 +41,15 @@ describe('process runner', () => {
     expect((await emu.invoke('InlineFunction', { c: 3 })).value).toEqual({ inline: true, event: { c: 3 } });
   });
 
+  it('kills a runtime that passes its MemorySize with Runtime.OutOfMemory, and the next invocation works', async () => {
+    const result = await emu.invoke('HogFunction', { hog: true });
+    expect(result.ok).toBe(false);
+    expect(result.value).toEqual({ errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${result.requestId} Error: Runtime exited with error: signal: killed` });
+    const next = await emu.invoke('HogFunction', {});
+    expect(next.ok).toBe(true);
+    expect(next.initDurationMs).toBeGreaterThan(0);
+  });
+
   it.each([
     ['ImageFunction', 'function ImageFunction cannot run here: PackageType Image needs the Docker runner (--runner docker)'],
     ['JavaFunction', 'function JavaFunction cannot run here: runtime "java21" cannot run as a host process (nodejs*, python3.*, provided* can); use --runner docker'],
