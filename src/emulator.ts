@@ -1,5 +1,6 @@
 // Composition root: template → runners and pools → Runtime API environments → front ends (Invoke API, API Gateway).
 import { watch, type FSWatcher } from 'node:fs';
+import { startApiGateway, type ApiGatewayServer } from '../apigw/index.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
@@ -117,6 +118,7 @@ class EmulatorInstance implements Emulator {
   private readonly watchers: FSWatcher[] = [];
   private readonly ids: IdSource;
   private lambdaApi: InvokeApi | undefined;
+  private api: ApiGatewayServer | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -150,6 +152,24 @@ class EmulatorInstance implements Emulator {
       });
       this.lambdaUrl = `http://${this.lambdaApi.address}`;
     }
+    if (this.opts.port !== false && this.model.routes.length > 0) {
+      this.api = await startApiGateway({
+        apis: this.model.apis,
+        routes: this.model.routes,
+        invokerFor: (name) => {
+          const { fn } = findFunction(this.model.functions, name);
+          if (!fn) throw new Error(`route names function "${name}", which is not in the template`);
+          return this.poolFor(fn);
+        },
+        logger: this.logger,
+        ids: this.ids,
+        host: this.opts.host,
+        port: this.opts.port,
+        region: this.model.region,
+        accountId: this.model.accountId,
+      });
+      this.apiUrl = this.api.url;
+    }
     if (this.opts.watch) this.watchCode();
     if (this.opts.warmContainers === 'EAGER') {
       await Promise.all(this.model.functions.map((fn) => this.poolFor(fn).warm(1)));
@@ -170,7 +190,7 @@ class EmulatorInstance implements Emulator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const w of this.watchers) w.close();
-      await this.lambdaApi?.close();
+      await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
     })();
     return this.closing;
@@ -204,6 +224,7 @@ class EmulatorInstance implements Emulator {
       overflow: reserved !== undefined ? 'throttle' : 'queue',
       queueTimeoutMs: this.opts.queueTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
+      scaleOutDelayMs: this.opts.scaleOutDelayMs,
       logger: this.logger,
       createEnvironment: () =>
         createEnvironment({

@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   queueTimeoutMs?: number;
   /** Idle environments are stopped after this long (0: never). */
   idleTimeoutMs?: number;
+  /** How long an invocation waits for a busy environment before another one starts (0: at once, as Lambda). */
+  scaleOutDelayMs?: number;
   /** Address every listener binds. */
   host?: string;
   /** API Gateway front end port (0: a free port; false: no API front end). */
@@ -71,6 +73,7 @@ export const DEFAULTS = {
   maxConcurrency: 10,
   queueTimeoutMs: 30_000,
   idleTimeoutMs: 600_000,
+  scaleOutDelayMs: 10,
   host: '127.0.0.1',
   port: 0 as number | false,
   lambdaPort: 0 as number | false,
@@ -107,6 +110,7 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   maxConcurrency: isPositiveInt,
   queueTimeoutMs: isNonNegative,
   idleTimeoutMs: isNonNegative,
+  scaleOutDelayMs: isNonNegative,
   host: isString,
   port: isPort,
   lambdaPort: isPort,

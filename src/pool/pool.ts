@@ -12,6 +12,12 @@ export interface PoolOptions {
   overflow: 'queue' | 'throttle';
   /** How long a queued invocation waits before it is throttled; unbounded when absent. */
   queueTimeoutMs?: number;
+  /**
+   * How long an invocation waits for a busy environment before a new one starts (0: at once, as
+   * Lambda). A warm environment usually frees up sooner than a cold start takes, and on a small
+   * machine more runtimes than cores only compete for the CPU.
+   */
+  scaleOutDelayMs?: number;
   /** Idle environments are closed after this long; never when absent or 0. */
   idleTimeoutMs?: number;
   createEnvironment(): Promise<ExecutionEnvironment>;
@@ -110,20 +116,36 @@ export class EnvironmentPool implements Invoker {
       this.reapTimers.delete(env);
       return env;
     }
-    if (this.all.size + this.starting < this.options.maxConcurrency) return this.create();
-    if (this.options.overflow === 'throttle') {
-      throw emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency);
-    }
-    return new Promise<ExecutionEnvironment>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.options.queueTimeoutMs !== undefined) {
+    if (this.all.size + this.starting < this.options.maxConcurrency) {
+      const delay = this.options.scaleOutDelayMs ?? 0;
+      if (delay === 0 || this.all.size === 0) return this.create();
+      return new Promise<ExecutionEnvironment>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject };
         waiter.timer = setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
-        }, this.options.queueTimeoutMs);
-      }
-      this.waiters.push(waiter);
-    });
+          const i = this.waiters.indexOf(waiter);
+          if (i === -1) return;
+          this.waiters.splice(i, 1);
+          if (this.all.size + this.starting < this.options.maxConcurrency) this.create().then(resolve, reject);
+          else this.overflow(waiter);
+        }, delay);
+        this.waiters.push(waiter);
+      });
+    }
+    return new Promise<ExecutionEnvironment>((resolve, reject) => this.overflow({ resolve, reject }));
+  }
+
+  /** Beyond the limit: throttle at once, or queue with a bounded wait. */
+  private overflow(waiter: Waiter): void {
+    if (this.options.overflow === 'throttle') {
+      return waiter.reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
+    }
+    if (this.options.queueTimeoutMs !== undefined) {
+      waiter.timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
+      }, this.options.queueTimeoutMs);
+    }
+    this.waiters.push(waiter);
   }
 
   private async create(): Promise<ExecutionEnvironment> {

@@ -72,6 +72,19 @@ describe('EnvironmentPool', () => {
     expect(p.size).toBe(3);
   });
 
+  it('waits briefly for a busy environment before scaling out (scaleOutDelayMs)', async () => {
+    const p = pool({ scaleOutDelayMs: 300 });
+    await p.invoke(event({ action: 'echo' }));
+    // The busy environment frees up within the delay: the second invocation reuses it.
+    const [quickA, quickB] = (await Promise.all([p.invoke(event({ action: 'sleep', ms: 50 })), p.invoke(event({ action: 'sleep', ms: 50 }))])).map(body);
+    expect(quickA!.pid).toBe(quickB!.pid);
+    expect(p.size).toBe(1);
+    // It does not: after the delay a second environment starts.
+    const [slowA, slowB] = (await Promise.all([p.invoke(event({ action: 'sleep', ms: 1000 })), p.invoke(event({ action: 'sleep', ms: 1000 }))])).map(body);
+    expect(slowA!.pid).not.toBe(slowB!.pid);
+    expect(p.size).toBe(2);
+  });
+
   it('throttles beyond the limit with EMU_POOL_THROTTLED when told to', async () => {
     const p = pool({ maxConcurrency: 2, overflow: 'throttle' });
     const settled = await Promise.allSettled([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))));
