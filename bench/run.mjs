@@ -2,9 +2,10 @@
 import { cpus } from 'node:os';
 import { benchLambda } from './lambda.mjs';
 import { benchRie } from './rie.mjs';
+import { benchStartApi } from './start-api.mjs';
 import { benchTemplate } from './template.mjs';
 
-const BENCHES = { rie: benchRie, lambda: benchLambda, template: benchTemplate };
+const BENCHES = { rie: benchRie, lambda: benchLambda, 'start-api': benchStartApi, template: benchTemplate };
 
 function table({ title, header, rows, notes }) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));

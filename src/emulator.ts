@@ -162,7 +162,6 @@ class EmulatorInstance implements Emulator {
           return this.poolFor(fn);
         },
         logger: this.logger,
-        ids: this.ids,
         host: this.opts.host,
         port: this.opts.port,
         region: this.model.region,

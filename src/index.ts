@@ -10,6 +10,8 @@ export type { EmulatorOptions, FunctionLogChunk, RunnerChoice, WarmContainers } 
 export type { FunctionSpec, RouteSpec, ApiSpec, TemplateModel } from './core/model.js';
 /** Reads a SAM template into functions, APIs and routes, and prints the summary `emulate validate` shows. */
 export { formatTemplateSummary, parseParameterOverrides } from './template/index.js';
+/** The table of mounted routes `emulate start-api` prints. */
+export { formatRouteTable } from '../apigw/index.js';
 /** Sample events for `emulate invoke` (HTTP API, REST, S3, SQS, SNS, EventBridge, DynamoDB streams). */
 export { sampleEvent, EVENT_SOURCES } from './events/samples.js';
 export type { EventSource } from './events/samples.js';

@@ -5,6 +5,7 @@ import { isEmulatorError } from '../index.js';
 import { generateEventCommand } from './generate-event.js';
 import { invokeCommand } from './invoke.js';
 import { rieCommand } from './rie.js';
+import { startApiCommand } from './start-api.js';
 import { startLambdaCommand } from './start-lambda.js';
 import { validateCommand } from './validate.js';
 
@@ -13,6 +14,7 @@ const HELP = `Usage: emulate <command> [options]
 A local AWS Lambda emulator.
 
 Commands (emulate <command> --help for each):
+  start-api [options]                        API Gateway in front of the template's functions (port 3000)
   start-lambda [options]                     the Lambda Invoke API for AWS SDKs and the AWS CLI (port 3001)
   invoke [FUNCTION] [-e FILE|-] [options]    one invocation: result on stdout, log on stderr
   validate [options]                         the functions and routes a template defines, or its errors
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'rie':
       return rieCommand(rest, process.stdout);
+    case 'start-api':
+      return startApiCommand(rest);
     case 'start-lambda':
       return startLambdaCommand(rest);
     case 'invoke':

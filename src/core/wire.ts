@@ -54,6 +54,10 @@ export const LIMITS = {
   asyncRequestBytes: 1_048_576,
   /** X-Amz-Log-Result carries the last 4 KB of the log. */
   logTailBytes: 4096,
+  /** API Gateway (REST and HTTP API) request payload: 10 MB. */
+  apiPayloadBytes: 10_485_760,
+  /** API Gateway request line plus headers: 10,240 bytes. */
+  apiRequestHeaderBytes: 10_240,
 } as const;
 
 /** The streaming response mode value a runtime sends in `Lambda-Runtime-Function-Response-Mode`. */

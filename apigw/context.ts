@@ -1,0 +1,58 @@
+// Per-request identity (request ids, trace id, time) made once from the injected clock and id source, and the time format events use.
+import { createHash } from 'node:crypto';
+import type { ApiKind } from '../src/core/model.js';
+import { newTraceId, type Clock, type IdSource } from '../src/core/ids.js';
+
+/** What one request is known by: shared by the event, the response headers and the log line. */
+export interface RequestIdentity {
+  /** `requestContext.requestId`: HTTP API's short id (also `apigw-requestid`), REST's UUID (also `x-amzn-RequestId`). */
+  requestId: string;
+  /** `requestContext.extendedRequestId` (REST `x-amz-apigw-id`). */
+  extendedRequestId: string;
+  /** The `X-Amzn-Trace-Id` value the gateway forwards: the client's, or a new root. */
+  traceId: string;
+  /** When the gateway received the request, epoch ms. */
+  timeEpochMs: number;
+}
+
+/** Gateway-side facts only real AWS knows; the emulator fills them with placeholders or options. */
+export interface GatewaySettings {
+  accountId: string;
+  region: string;
+}
+
+/**
+ * API Gateway's short ids look like `JKJaXmPLvHcESHA=` (11 bytes in base64); derived from a full id
+ * so that an injected id source keeps tests deterministic.
+ */
+export function shortId(id: string): string {
+  return createHash('sha256').update(id).digest().subarray(0, 11).toString('base64');
+}
+
+/** Makes the identity of one request. */
+export function newIdentity(kind: ApiKind, clock: Clock, ids: IdSource, clientTraceId?: string): RequestIdentity {
+  const timeEpochMs = clock.now();
+  const id = ids();
+  // HTTP API request ids are the short form (`apigw-requestid`); REST's are UUIDs with a short extended id.
+  const requestId = kind === 'http' ? shortId(id) : id;
+  return {
+    requestId,
+    extendedRequestId: kind === 'http' ? requestId : shortId(id),
+    traceId: clientTraceId && clientTraceId.includes('Root=') ? clientTraceId : newTraceId(timeEpochMs),
+    timeEpochMs,
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `dd/Mon/yyyy:HH:mm:ss +0000` in UTC, the format of `requestContext.time` / `requestTime`. */
+export function formatRequestTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** A stable 6-character REST `resourceId` for a resource path (AWS ids look like `abc123`). */
+export function resourceId(apiId: string, resourcePath: string): string {
+  return createHash('sha256').update(`${apiId} ${resourcePath}`).digest('hex').slice(0, 6);
+}

@@ -1,0 +1,143 @@
+// Request → payload 1.0 event: REST proxy events, and HTTP API routes with PayloadFormatVersion 1.0 (spec §3).
+import { httpApiRequestBody, restRequestBody } from './body.js';
+import { formatRequestTime, resourceId, type GatewaySettings, type RequestIdentity } from './context.js';
+import { decodedRawPath, domainOf, forwardedHeaders, type IntegrationMatch } from './event-v2.js';
+import { stagePrefix } from './router.js';
+import { clientIp, headerLines, headerValue, queryPairs, splitUrl, type GatewayRequest } from './request.js';
+import { HEADER, REST_EVENT_HEADER } from './wire.js';
+
+type Nullable<T> = T | null;
+
+/** A payload 1.0 event (the shape of `@types/aws-lambda`'s `APIGatewayProxyEvent`). */
+export interface EventV1 {
+  version?: '1.0';
+  resource: string;
+  path: string;
+  httpMethod: string;
+  headers: Nullable<Record<string, string>>;
+  multiValueHeaders: Nullable<Record<string, string[]>>;
+  queryStringParameters: Nullable<Record<string, string>>;
+  multiValueQueryStringParameters: Nullable<Record<string, string[]>>;
+  requestContext: {
+    accountId: string;
+    apiId: string;
+    domainName: string;
+    domainPrefix: string;
+    extendedRequestId: string;
+    httpMethod: string;
+    identity: Record<string, string | null>;
+    path: string;
+    protocol: string;
+    requestId: string;
+    requestTime: string;
+    requestTimeEpoch: number;
+    resourceId: string | null;
+    resourcePath: string;
+    stage: string;
+  };
+  pathParameters: Nullable<Record<string, string>>;
+  stageVariables: Nullable<Record<string, string>>;
+  body: Nullable<string>;
+  isBase64Encoded: boolean;
+}
+
+/** The keys of `requestContext.identity` that stay null without IAM, Cognito or API keys (AWS REST example event). */
+const NULL_IDENTITY_KEYS = [
+  'accessKey',
+  'accountId',
+  'apiKey',
+  'apiKeyId',
+  'caller',
+  'cognitoAuthenticationProvider',
+  'cognitoAuthenticationType',
+  'cognitoIdentityId',
+  'cognitoIdentityPoolId',
+  'principalOrgId',
+] as const;
+
+const nullIfEmpty = <T extends object>(map: T): T | null => (Object.keys(map).length > 0 ? map : null);
+
+/** Builds the payload 1.0 event of one request. */
+export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, identity: RequestIdentity, settings: GatewaySettings): EventV1 {
+  const { api, route } = match;
+  const rest = api.kind === 'rest';
+  const lines = headerLines(req.rawHeaders);
+  const { rawQuery } = splitUrl(req.url);
+
+  // `headers` holds the last value of a repeated header, `multiValueHeaders` every value (AWS doc).
+  // REST keeps the client's casing (first spelling wins); HTTP API lower-cases names.
+  const canonical = new Map<string, string>();
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  const put = (name: string, value: string, replace: boolean) => {
+    const lower = name.toLowerCase();
+    const key = canonical.get(lower) ?? (rest ? name : lower);
+    canonical.set(lower, key);
+    headers[key] = value;
+    multiValueHeaders[key] = replace || !multiValueHeaders[key] ? [value] : [...multiValueHeaders[key]!, value];
+  };
+  for (const { name, value } of lines) put(name, value, false);
+  const restNames: Record<string, string> = {
+    [HEADER.forwardedFor]: REST_EVENT_HEADER.forwardedFor,
+    [HEADER.forwardedPort]: REST_EVENT_HEADER.forwardedPort,
+    [HEADER.forwardedProto]: REST_EVENT_HEADER.forwardedProto,
+    [HEADER.traceId]: REST_EVENT_HEADER.traceId,
+  };
+  for (const [name, value] of forwardedHeaders(req, lines, identity)) put(rest ? restNames[name]! : name, value, true);
+
+  // The last value of a repeated key wins; a key without a value is `""` (AWS doc, SAM agrees).
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [key, value] of queryPairs(rawQuery)) {
+    query[key] = value;
+    (multiQuery[key] ??= []).push(value);
+  }
+
+  const contentType = headerValue(lines, HEADER.contentType);
+  const { body, isBase64Encoded } = rest ? restRequestBody(req.body, contentType, api.binaryMediaTypes) : httpApiRequestBody(req.body, contentType);
+  const userAgent = headerValue(lines, HEADER.userAgent);
+  const identityFields: Record<string, string | null> = {};
+  for (const key of NULL_IDENTITY_KEYS) identityFields[key] = null;
+  identityFields.sourceIp = clientIp(req.sourceIp);
+  identityFields.user = null;
+  identityFields.userAgent = userAgent ?? null;
+  identityFields.userArn = null;
+
+  // REST: `path` is the resource path as sent, still percent-encoded *(reported)*, without the stage;
+  // `requestContext.path` adds the stage (`/Prod/v1/abc`). HTTP API 1.0 reports the full path in both.
+  const fullPath = rest ? `${stagePrefix(api)}${match.stagePath}` : decodedRawPath(req);
+  const eventPath = rest ? match.stagePath : fullPath;
+  const resource = route.path;
+
+  const event: EventV1 = {
+    resource,
+    path: eventPath,
+    httpMethod: req.method,
+    headers: nullIfEmpty(headers),
+    multiValueHeaders: nullIfEmpty(multiValueHeaders),
+    queryStringParameters: nullIfEmpty(query),
+    multiValueQueryStringParameters: nullIfEmpty(multiQuery),
+    requestContext: {
+      accountId: settings.accountId,
+      apiId: api.apiGatewayId,
+      ...domainOf(lines, api, settings),
+      extendedRequestId: identity.extendedRequestId,
+      httpMethod: req.method,
+      identity: identityFields,
+      path: fullPath,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId: identity.requestId,
+      requestTime: formatRequestTime(identity.timeEpochMs),
+      requestTimeEpoch: identity.timeEpochMs,
+      // HTTP API 1.0 events carry `resourceId: null` (AWS HTTP API 1.0 example event).
+      resourceId: rest ? resourceId(api.apiGatewayId, resource) : null,
+      resourcePath: resource,
+      stage: api.stageName,
+    },
+    pathParameters: nullIfEmpty({ ...match.pathParameters }),
+    stageVariables: nullIfEmpty({ ...api.stageVariables }),
+    body: body ?? null,
+    isBase64Encoded,
+  };
+  return rest ? event : { version: '1.0', ...event };
+}

@@ -1,0 +1,245 @@
+// Route matching as API Gateway does it: stage prefixes per API, static > {param} > {proxy+}, exact method > ANY, $default last.
+import type { ApiKind, ApiSpec, RouteSpec } from '../src/core/model.js';
+import { ALL_CORS_METHODS, ANY_METHOD, DEFAULT_ROUTE, DEFAULT_STAGE, ROUTABLE_METHODS } from './wire.js';
+import { safeDecode } from './request.js';
+
+/** One segment of a route path. */
+export type Segment = { kind: 'static'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
+
+/** What answers one method of one resource. */
+type Target = { kind: 'integration'; route: RouteSpec } | { kind: 'cors-mock'; allowMethods: string[] };
+
+interface Endpoint {
+  method: string;
+  target: Target;
+}
+
+interface Resource {
+  api: ApiSpec;
+  path: string;
+  segments: Segment[];
+  endpoints: Endpoint[];
+}
+
+/** APIs served under one URL prefix (`/Prod`, `/dev`, or the root for HTTP API `$default` stages). */
+interface StageGroup {
+  prefix: string;
+  apis: ApiSpec[];
+  resources: Resource[];
+  /** HTTP API `$default` routes, first API first. */
+  defaults: Array<{ api: ApiSpec; route: RouteSpec }>;
+}
+
+/** The compiled routes of every API, ready for matching. */
+export interface RouteTable {
+  /** Longest prefix first, so that a named stage owns its subtree. */
+  groups: StageGroup[];
+  /** What answers a path no stage owns: REST's 403 when the template has only REST APIs, else HTTP API's 404. */
+  unownedKind: ApiKind;
+}
+
+export type RouteMatch =
+  /** A route with a Lambda proxy integration. `stagePath` is the raw path below the stage prefix. */
+  | { kind: 'integration'; api: ApiSpec; route: RouteSpec; stagePath: string; pathParameters: Record<string, string> }
+  /** REST's generated OPTIONS method of a CORS-enabled API (a mock integration). */
+  | { kind: 'cors-mock'; api: ApiSpec; stagePath: string; allowMethods: string[] }
+  /** A stage owns the path but no route matches the path and method. */
+  | { kind: 'no-route'; api: ApiSpec; stagePath: string }
+  /** No stage owns the path. */
+  | { kind: 'no-stage'; apiKind: ApiKind };
+
+/** The URL prefix of an API's stage: REST `/{stage}`; HTTP API `$default` at the root, named stages under `/{stage}`. */
+export function stagePrefix(api: Pick<ApiSpec, 'kind' | 'stageName'>): string {
+  return api.kind === 'http' && api.stageName === DEFAULT_STAGE ? '' : `/${api.stageName}`;
+}
+
+/** Parses `/pets/{id}/{proxy+}` into segments (`/` has none). */
+export function parseRoutePath(path: string): Segment[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s): Segment => {
+      const param = /^\{(.+?)(\+)?\}$/.exec(s);
+      if (!param) return { kind: 'static', value: s };
+      return param[2] ? { kind: 'greedy', name: param[1]! } : { kind: 'param', name: param[1]! };
+    });
+}
+
+/** An API spec from the fields a route carries, for routes whose API is not in the list. */
+function apiOfRoute(route: RouteSpec): ApiSpec {
+  const api: ApiSpec = {
+    logicalId: route.apiLogicalId,
+    kind: route.apiKind,
+    implicit: false,
+    apiGatewayId: route.apiGatewayId,
+    stageName: route.stageName,
+    stageVariables: route.stageVariables,
+    binaryMediaTypes: route.binaryMediaTypes,
+  };
+  if (route.cors) api.cors = route.cors;
+  return api;
+}
+
+/** Builds the table: each API in its stage group, each route under its resource, REST CORS mocks added. */
+export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSpec[]): RouteTable {
+  const byId = new Map<string, ApiSpec>(apis.map((a) => [a.logicalId, a]));
+  for (const route of routes) if (!byId.has(route.apiLogicalId)) byId.set(route.apiLogicalId, apiOfRoute(route));
+
+  const groups = new Map<string, StageGroup>();
+  const groupOf = (api: ApiSpec): StageGroup => {
+    const prefix = stagePrefix(api);
+    let group = groups.get(prefix);
+    if (!group) groups.set(prefix, (group = { prefix, apis: [], resources: [], defaults: [] }));
+    if (!group.apis.includes(api)) group.apis.push(api);
+    return group;
+  };
+  for (const api of byId.values()) groupOf(api);
+
+  const resources = new Map<string, Resource>();
+  for (const route of routes) {
+    const api = byId.get(route.apiLogicalId)!;
+    const group = groupOf(api);
+    if (api.kind === 'http' && route.path === DEFAULT_ROUTE) {
+      group.defaults.push({ api, route });
+      continue;
+    }
+    const key = `${api.logicalId} ${route.path}`;
+    let resource = resources.get(key);
+    if (!resource) {
+      resource = { api, path: route.path, segments: parseRoutePath(route.path), endpoints: [] };
+      resources.set(key, resource);
+      group.resources.push(resource);
+    }
+    resource.endpoints.push({ method: route.method, target: { kind: 'integration', route } });
+  }
+
+  // SAM gives every resource of a REST API with Cors an OPTIONS method with a mock integration,
+  // unless the resource already has one (samtranslator swagger.py add_cors).
+  for (const resource of resources.values()) {
+    const { api } = resource;
+    if (api.kind !== 'rest' || !api.cors || resource.endpoints.some((e) => e.method === 'OPTIONS')) continue;
+    const allowMethods = api.cors.allowMethods.length > 0 ? api.cors.allowMethods : corsMethodsOf(resource);
+    resource.endpoints.push({ method: 'OPTIONS', target: { kind: 'cors-mock', allowMethods } });
+  }
+
+  const sorted = [...groups.values()].sort((a, b) => b.prefix.length - a.prefix.length);
+  const kinds = new Set([...byId.values()].map((a) => a.kind));
+  return { groups: sorted, unownedKind: kinds.size === 1 && kinds.has('rest') ? 'rest' : 'http' };
+}
+
+/** SAM's default `Access-Control-Allow-Methods`: the resource's methods plus OPTIONS, sorted; all of them with ANY. */
+function corsMethodsOf(resource: Resource): string[] {
+  if (resource.endpoints.some((e) => e.method === ANY_METHOD)) return [...ALL_CORS_METHODS];
+  return [...new Set([...resource.endpoints.map((e) => e.method), 'OPTIONS'])].sort();
+}
+
+const WEIGHT = { static: 3, param: 2, greedy: 1 } as const;
+
+/** Orders two matching resources: the one more specific at the first differing segment wins (negative = a first). */
+export function compareSpecificity(a: readonly Segment[], b: readonly Segment[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const wa = a[i] ? WEIGHT[a[i]!.kind] : 0;
+    const wb = b[i] ? WEIGHT[b[i]!.kind] : 0;
+    if (wa !== wb) return wb - wa;
+  }
+  return 0;
+}
+
+/**
+ * Matches raw (percent-encoded) path segments against a route's segments; parameters come back
+ * decoded (API Gateway decodes request parameters before the integration sees them).
+ */
+export function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.kind === 'greedy') {
+      // A greedy variable takes one or more segments: `/{proxy+}` does not match `/`.
+      const rest = parts.slice(i);
+      if (rest.length === 0 || (rest.length === 1 && rest[0] === '')) return undefined;
+      params[seg.name] = safeDecode(rest.join('/'));
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined || part === '') return undefined;
+    if (seg.kind === 'static') {
+      if (safeDecode(part) !== seg.value) return undefined;
+    } else {
+      params[seg.name] = safeDecode(part);
+    }
+  }
+  return parts.length === segments.length ? params : undefined;
+}
+
+/** The segments of a stage-relative path; `/` has none. */
+function pathParts(stagePath: string, kind: ApiKind): string[] {
+  let path = stagePath;
+  // REST treats `/pets/` as `/pets` *(unverified; spec §5 says trailing slashes differ per API type)*;
+  // HTTP API matches the path as sent, so `/pets/` does not reach `GET /pets`.
+  if (kind === 'rest' && path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path === '/' ? [] : path.slice(1).split('/');
+}
+
+/** Which stage group owns a raw path, and the path below its prefix. */
+export function ownerOf(table: RouteTable, rawPath: string): { group: StageGroup; stagePath: string } | undefined {
+  for (const group of table.groups) {
+    if (group.prefix === '') return { group, stagePath: rawPath };
+    if (rawPath === group.prefix || rawPath.startsWith(`${group.prefix}/`)) {
+      return { group, stagePath: rawPath.slice(group.prefix.length) || '/' };
+    }
+  }
+  return undefined;
+}
+
+function methodMatches(endpoint: Endpoint, method: string): boolean {
+  return endpoint.method === method || (endpoint.method === ANY_METHOD && ROUTABLE_METHODS.has(method));
+}
+
+/** The best endpoint of one resource for a method: the exact method beats ANY. */
+function endpointFor(resource: Resource, method: string): Endpoint | undefined {
+  return resource.endpoints.find((e) => e.method === method) ?? resource.endpoints.find((e) => methodMatches(e, method));
+}
+
+function toMatch(resource: Resource, endpoint: Endpoint, stagePath: string, params: Record<string, string>): RouteMatch {
+  const { target } = endpoint;
+  if (target.kind === 'cors-mock') return { kind: 'cors-mock', api: resource.api, stagePath, allowMethods: target.allowMethods };
+  return { kind: 'integration', api: resource.api, route: target.route, stagePath, pathParameters: params };
+}
+
+/** Finds what answers `method rawPath`. */
+export function matchRequest(table: RouteTable, method: string, rawPath: string): RouteMatch {
+  const owner = ownerOf(table, rawPath);
+  if (!owner) return { kind: 'no-stage', apiKind: table.unownedKind };
+  const { group, stagePath } = owner;
+  const firstApi = group.apis[0]!;
+
+  const candidates: Array<{ resource: Resource; params: Record<string, string> }> = [];
+  for (const resource of group.resources) {
+    const params = matchSegments(resource.segments, pathParts(stagePath, resource.api.kind));
+    if (params) candidates.push({ resource, params });
+  }
+  // Stable sort: equally specific resources keep template order.
+  candidates.sort((a, b) => compareSpecificity(a.resource.segments, b.resource.segments));
+
+  if (firstApi.kind === 'rest') {
+    // REST picks the resource first, then its method: no fall-through to a less specific resource *(unverified)*.
+    const best = candidates[0];
+    const endpoint = best && endpointFor(best.resource, method);
+    if (best && endpoint) return toMatch(best.resource, endpoint, stagePath, best.params);
+    return { kind: 'no-route', api: best?.resource.api ?? firstApi, stagePath };
+  }
+
+  // HTTP API: the most specific route whose method matches (exact before ANY at equal specificity),
+  // then `$default` — so a path whose method has no route falls through (AWS "Routing API requests").
+  let chosen: { resource: Resource; endpoint: Endpoint; params: Record<string, string> } | undefined;
+  for (const c of candidates) {
+    if (chosen && compareSpecificity(chosen.resource.segments, c.resource.segments) < 0) break;
+    const endpoint = endpointFor(c.resource, method);
+    if (!endpoint) continue;
+    if (!chosen || (chosen.endpoint.method === ANY_METHOD && endpoint.method !== ANY_METHOD)) chosen = { resource: c.resource, endpoint, params: c.params };
+  }
+  if (chosen) return toMatch(chosen.resource, chosen.endpoint, stagePath, chosen.params);
+  const fallback = ROUTABLE_METHODS.has(method) ? group.defaults[0] : undefined;
+  if (fallback) return { kind: 'integration', api: fallback.api, route: fallback.route, stagePath, pathParameters: {} };
+  return { kind: 'no-route', api: firstApi, stagePath };
+}

@@ -1,0 +1,208 @@
+// The API Gateway HTTP server: fastify owns sockets and lifecycle; every request is hijacked into the gateway pipeline, so no fastify default answer leaks.
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { fastify, type FastifyInstance } from 'fastify';
+import type { Clock, IdSource } from '../src/core/ids.js';
+import { randomRequestId, systemClock } from '../src/core/ids.js';
+import type { Invoker } from '../src/core/invoke.js';
+import { silentLogger, type Logger } from '../src/core/logger.js';
+import type { ApiSpec, RouteSpec } from '../src/core/model.js';
+import { closeServer, formatHostPort, listen } from '../src/core/net.js';
+import { LIMITS } from '../src/core/wire.js';
+import { clientIp } from './request.js';
+import { gatewayError } from './errors.js';
+import { Gateway } from './gateway.js';
+import { checkRequestHeaders, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
+import type { GatewayResponse } from './response.js';
+import { compileRoutes } from './router.js';
+import { GATEWAY_DEFAULTS, HEADER } from './wire.js';
+
+/** Options of `startApiGateway`. */
+export interface ApiGatewayOptions {
+  /** The template's APIs (stage, stage variables, CORS, binary media types per API). */
+  apis: readonly ApiSpec[];
+  /** The routes to serve. */
+  routes: readonly RouteSpec[];
+  /** The Invoker of a function, by function name. May throw if there is none. */
+  invokerFor(functionName: string): Invoker;
+  logger?: Logger;
+  clock?: Clock;
+  /** Source of request ids (gateway ids are derived from it). */
+  ids?: IdSource;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Integration timeout: one value, or per API kind; default HTTP API 30,000 ms, REST 29,000 ms. */
+  integrationTimeoutMs?: IntegrationTimeoutOption;
+  /** `requestContext.accountId`; default `123456789012`. */
+  accountId?: string;
+  /** Region of the execute-api domain used when a request has no Host; default `us-east-1`. */
+  region?: string;
+}
+
+/** A running API Gateway front end. */
+export interface ApiGatewayServer {
+  /** `http://host:port`, without a trailing slash. */
+  url: string;
+  host: string;
+  port: number;
+  /** Stops listening and drops every connection; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Node refuses header blocks above this before the gateway sees them; it is well above API
+ * Gateway's 10,240 bytes so that almost every oversized request gets AWS's JSON answer.
+ */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+/** Statuses whose responses carry neither a body nor a Content-Length. */
+const BODYLESS_STATUS = (status: number) => status < 200 || status === 204 || status === 304;
+
+/** Starts the API Gateway front end and resolves once it listens. */
+export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGatewayServer> {
+  const logger = (options.logger ?? silentLogger()).child({ component: 'apigw' });
+  const table = compileRoutes(options.apis, options.routes);
+  const gateway = new Gateway({
+    table,
+    invokerFor: (name) => options.invokerFor(name),
+    logger,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomRequestId,
+    settings: { accountId: options.accountId ?? GATEWAY_DEFAULTS.accountId, region: options.region ?? GATEWAY_DEFAULTS.region },
+    timeoutsMs: integrationTimeouts(options.integrationTimeoutMs),
+  });
+
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    serveRequest(gateway, logger, req, res).catch((err: unknown) => {
+      logger.error({ err }, 'the gateway failed to answer a request');
+      if (!res.headersSent && !res.destroyed) send(res, gatewayError(table.unownedKind, 'integration-failure'), logger, true);
+    });
+  };
+
+  const app: FastifyInstance = fastify({
+    logger: false,
+    // HTTP/1.1 without Host still reaches the gateway (its events then name the execute-api domain).
+    http: { maxHeaderSize: NODE_MAX_HEADER_BYTES, requireHostHeader: false },
+    forceCloseConnections: true,
+    exposeHeadRoutes: false,
+    return503OnClosing: false,
+    // A URL find-my-way cannot decode still goes through the gateway, which never fails on it.
+    frameworkErrors: (_error, request, reply) => {
+      reply.hijack();
+      serve(request.raw, reply.raw);
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => answerClientError(error, socket, table.unownedKind, logger),
+  });
+  // Every request is taken over before fastify routes or parses it: the gateway reads the exact
+  // body bytes itself (any content type, any method, 10 MB limit enforced while reading).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.hijack();
+    serve(request.raw, reply.raw);
+    done();
+  });
+  app.all('*', () => undefined);
+  await app.ready();
+
+  const host = options.host ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = await listen(app.server, host, options.port ?? 0);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const url = `http://${formatHostPort(host, port)}`;
+  logger.debug({ url, routes: options.routes.length }, 'API Gateway listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    host,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        await closeServer(app.server);
+        await app.close();
+      })()),
+  };
+}
+
+async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = req.url ?? '/';
+  const method = (req.method ?? 'GET').toUpperCase();
+  const kind = gateway.kindOf(url);
+  const identity = gateway.identity(kind, req.rawHeaders);
+
+  const headerBreach = checkRequestHeaders(method, url, req.httpVersion, req.rawHeaders);
+  if (headerBreach) {
+    send(res, gateway.refuse(kind, identity, headerBreach, { method, url }), logger, true);
+    return;
+  }
+  const read = await readBody(req, req.headers[HEADER.contentLength]);
+  if ('aborted' in read) {
+    logger.debug({ method, url }, 'the client closed the connection before sending the whole body');
+    return;
+  }
+  if (!read.ok) {
+    // The rest of the body is never read: the connection closes after the answer.
+    send(res, gateway.refuse(kind, identity, read.breach, { method, url }), logger, true);
+    return;
+  }
+
+  const outcome = await gateway.handle(
+    {
+      method,
+      url,
+      rawHeaders: req.rawHeaders,
+      body: read.body,
+      sourceIp: clientIp(req.socket.remoteAddress),
+      httpVersion: req.httpVersion,
+      scheme: 'http',
+      localPort: req.socket.localPort ?? 0,
+    },
+    identity,
+  );
+  send(res, outcome.response, logger, false);
+  logger.info(
+    { method, url, status: outcome.response.statusCode, fn: outcome.functionName, requestId: identity.requestId, durationMs: Math.round(performance.now() - started) },
+    `${method} ${url} ${outcome.response.statusCode}`,
+  );
+}
+
+/** Writes a gateway response: its header lines as given (repeats kept), Content-Length from the exact body. */
+function send(res: ServerResponse, response: GatewayResponse, logger: Logger, closeConnection: boolean): void {
+  if (res.destroyed || res.headersSent) return;
+  const lines: string[] = [];
+  for (const [name, value] of response.headers) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+      lines.push(name, value);
+    } catch {
+      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
+    }
+  }
+  const bodyless = BODYLESS_STATUS(response.statusCode);
+  if (!bodyless) lines.push('Content-Length', String(response.body.length));
+  if (closeConnection) lines.push('Connection', 'close');
+  res.writeHead(response.statusCode, lines);
+  res.end(bodyless ? undefined : response.body);
+}
+
+/** Requests Node cannot parse (or with headers above its own limit) get a gateway answer on the raw socket. */
+function answerClientError(error: Error & { code?: string }, socket: Socket, kind: 'http' | 'rest', logger: Logger): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const overflow = error.code === 'HPE_HEADER_OVERFLOW';
+  if (overflow) logger.warn({ limit: 'request-headers', limitBytes: LIMITS.apiRequestHeaderBytes, atLeastBytes: NODE_MAX_HEADER_BYTES }, 'request refused: request line and headers exceed API Gateway\'s 10,240-byte limit');
+  const response = gatewayError(kind, overflow ? 'headers-too-large' : 'bad-request');
+  const head = [`HTTP/1.1 ${response.statusCode} ${overflow ? 'Request Header Fields Too Large' : 'Bad Request'}`];
+  for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
+  head.push(`Content-Length: ${response.body.length}`, 'Connection: close');
+  socket.end(`${head.join('\r\n')}\r\n\r\n${response.body.toString('utf8')}`);
+}
