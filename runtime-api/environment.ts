@@ -130,7 +130,9 @@ class Environment implements ExecutionEnvironment {
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
-    await Promise.all([proc?.kill(), this.api.close()]);
+    // The runtime goes first: dropping its held /next would make it print a connection error on its way out.
+    await proc?.kill();
+    await this.api.close();
   }
 
   /** Launches the runtime once per generation and waits for its first `/next`, its `/init/error` or its exit. */
@@ -315,6 +317,7 @@ class Environment implements ExecutionEnvironment {
   }
 
   private emit(chunk: string | Buffer): void {
+    if (this.closed) return;
     this.options.output(chunk);
     if (this.collecting && this.collectedBytes < (this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -11,6 +11,16 @@ import { createLogger, type Logger } from './core/logger.js';
 import type { FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
 import { EnvironmentPool } from './pool/pool.js';
+import {
+  assertDockerReachable,
+  createDockerClient,
+  dockerLaunch,
+  isDockerAvailable,
+  removeLeftoverContainers,
+  runtimeApiBindAddress,
+  type DockerClient,
+  type DockerLaunch,
+} from './runners/docker/index.js';
 import { processLaunch } from './runners/process/runner.js';
 import { readTemplate } from './template/index.js';
 
@@ -114,7 +124,11 @@ class EmulatorInstance implements Emulator {
   lambdaUrl: string | undefined;
   readonly logs: FunctionLogChunk[] = [];
   private readonly pools = new Map<string, EnvironmentPool>();
-  private readonly launches = new Map<string, Launch>();
+  private readonly launches = new Map<string, Promise<Launch>>();
+  /** The Docker client when functions run in containers; undefined for host processes. */
+  private docker: DockerClient | undefined;
+  /** Where Runtime API listeners bind: 127.0.0.1, or the address containers on a bridge can reach. */
+  private runtimeApiHost: string;
   private readonly watchers: FSWatcher[] = [];
   private readonly ids: IdSource;
   private lambdaApi: InvokeApi | undefined;
@@ -127,6 +141,7 @@ class EmulatorInstance implements Emulator {
     private readonly logger: Logger,
   ) {
     this.ids = idSource(opts.requestIds);
+    this.runtimeApiHost = '127.0.0.1';
   }
 
   get functions(): readonly FunctionSpec[] {
@@ -142,6 +157,7 @@ class EmulatorInstance implements Emulator {
   }
 
   async start(): Promise<void> {
+    await this.chooseRunner();
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
         host: this.opts.host,
@@ -191,6 +207,10 @@ class EmulatorInstance implements Emulator {
       for (const w of this.watchers) w.close();
       await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
+      // Containers a Docker launch started are gone with their pools; this also drops its temporary files.
+      await Promise.all(
+        [...this.launches.values()].map((l) => l.then((launch) => (launch as Partial<DockerLaunch>).close?.(), () => undefined)),
+      );
     })();
     return this.closing;
   }
@@ -213,7 +233,6 @@ class EmulatorInstance implements Emulator {
   private poolFor(fn: FunctionSpec): EnvironmentPool {
     let pool = this.pools.get(fn.logicalId);
     if (pool) return pool;
-    const launch = this.launchFor(fn);
     let n = 0;
     const reserved = fn.reservedConcurrentExecutions;
     pool = new EnvironmentPool({
@@ -225,7 +244,7 @@ class EmulatorInstance implements Emulator {
       idleTimeoutMs: this.opts.idleTimeoutMs,
       scaleOutDelayMs: this.opts.scaleOutDelayMs,
       logger: this.logger,
-      createEnvironment: () =>
+      createEnvironment: async () =>
         createEnvironment({
           id: `${fn.functionName}-${++n}`,
           functionName: fn.functionName,
@@ -235,25 +254,62 @@ class EmulatorInstance implements Emulator {
           memorySizeMb: fn.memorySizeMb,
           logger: this.logger.child({ fn: fn.functionName }),
           output: (chunk) => this.functionOutput(fn, chunk),
-          host: this.opts.host,
+          host: this.runtimeApiHost,
           ids: this.ids,
-          launch,
+          launch: await this.launchFor(fn),
         }),
     });
     this.pools.set(fn.logicalId, pool);
     return pool;
   }
 
-  private launchFor(fn: FunctionSpec): Launch {
+  /** `--runner`: Docker when asked (or, for auto, when a daemon answers), else host processes. */
+  private async chooseRunner(): Promise<void> {
+    if (this.opts.runner === 'process') return;
+    const docker = createDockerClient();
+    if (this.opts.runner === 'auto' && !(await isDockerAvailable(docker))) {
+      this.logger.info('no Docker daemon answers; functions run as host processes (--runner process)');
+      return;
+    }
+    await assertDockerReachable(docker);
+    this.docker = docker;
+    const removed = await removeLeftoverContainers(docker, this.logger);
+    if (removed > 0) this.logger.info({ removed }, 'removed containers a previous emulator left behind');
+    this.runtimeApiHost = await runtimeApiBindAddress(docker, this.dockerNetworkOptions());
+  }
+
+  private dockerNetworkOptions(): { dockerNetwork?: string; containerHost?: string } {
+    return {
+      ...(this.opts.dockerNetwork !== undefined ? { dockerNetwork: this.opts.dockerNetwork } : {}),
+      ...(this.opts.containerHost !== undefined ? { containerHost: this.opts.containerHost } : {}),
+    };
+  }
+
+  /** The Launch of a function, made once: a host process, or containers on its image (pulled or built first). */
+  private launchFor(fn: FunctionSpec): Promise<Launch> {
     let launch = this.launches.get(fn.logicalId);
     if (!launch) {
-      launch = processLaunch(fn, {
-        nodeClient: NODE_CLIENT_ENTRY,
-        pythonClient: PYTHON_CLIENT_ENTRY,
-        region: this.model.region,
-        hostEnv: this.opts.hostEnv,
-        logger: this.logger,
-      });
+      launch = this.docker
+        ? dockerLaunch(fn, {
+            docker: this.docker,
+            logger: this.logger,
+            region: this.model.region,
+            hostEnv: this.opts.hostEnv,
+            skipPull: this.opts.skipPullImage,
+            sandbox: this.opts.sandbox,
+            ...this.dockerNetworkOptions(),
+          })
+        : Promise.resolve().then(() =>
+            processLaunch(fn, {
+              nodeClient: NODE_CLIENT_ENTRY,
+              pythonClient: PYTHON_CLIENT_ENTRY,
+              region: this.model.region,
+              hostEnv: this.opts.hostEnv,
+              logger: this.logger,
+            }),
+          );
+      // A launch that could not be prepared (pull failed, unsupported runtime) is retried on the next use.
+      launch.catch(() => this.launches.delete(fn.logicalId));
       this.launches.set(fn.logicalId, launch);
     }
     return launch;

@@ -31,6 +31,12 @@ export const ERROR_CODES = {
   EMU_TEMPLATE_DUPLICATE_ROUTE: '%s: route %s is already defined by %s',
   EMU_TEMPLATE_BAD_OVERRIDES: 'invalid --parameter-overrides: %s',
   EMU_TEMPLATE_BAD_ENV_VARS: 'invalid --env-vars file %s: %s',
+  EMU_DOCKER_UNAVAILABLE: 'cannot reach the Docker daemon at %s: %s (start Docker, or run functions as host processes with --runner process)',
+  EMU_DOCKER_PULL_FAILED: 'cannot pull image "%s": %s',
+  EMU_DOCKER_IMAGE_NOT_FOUND: 'image "%s" is not available locally and pulling is off (--skip-pull-image); pull or build it first',
+  EMU_DOCKER_BUILD_FAILED: 'cannot build the image of function %s: %s',
+  EMU_DOCKER_CONTAINER_FAILED: 'cannot start the container of function %s: %s',
+  EMU_DOCKER_NETWORK: 'Docker network "%s": %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,12 +1,13 @@
 // start-api end to end with the process runner: a real hono app behind the API Gateway front end, byte-exact both ways.
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createEmulator, type Emulator } from '../../src/index.js';
 import { startCli } from '../helpers/cli.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../fixtures/hono/template.yaml', import.meta.url));
-const { PNG } = (await import('../../fixtures/hono/src/app.mjs')) as { PNG: Buffer };
+const PNG = readFileSync(new URL('../../fixtures/hono/src/pixel.png', import.meta.url));
 
 describe('start-api with a hono app on the process runner', () => {
   let emu: Emulator;

@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 
-const T = ['-t', 'fixtures/lambda/template.yaml'];
+const T = ['-t', 'fixtures/lambda/template.yaml', '--runner', 'process'];
 
 describe('emulate invoke', () => {
   it('invokes with an event file: result on stdout, the function log on stderr, exit 0', async () => {
@@ -38,7 +38,7 @@ describe('emulate invoke', () => {
     [['invoke', 'Nope', ...T], /^emulate: function "Nope" is not in the template; it has: echo, /],
     [['invoke', 'echo', '-e', '/nonexistent.json', ...T], /^emulate: cannot read the event from "\/nonexistent.json": ENOENT\n$/],
     [['invoke', '-t', 'fixtures/nope.yaml'], /^emulate: template file ".*fixtures\/nope.yaml" does not exist\n$/],
-    [['invoke', '--runner', 'podman', ...T], /^emulate: option "--runner" must be one of auto, docker, process, got "podman"\n$/],
+    [['invoke', '--runner', 'podman', '-t', 'fixtures/lambda/template.yaml'], /^emulate: option "--runner" must be one of auto, docker, process, got "podman"\n$/],
     [['invoke', '--bogus', ...T], /^emulate: unknown option "--bogus" \(see --help\)\n$/],
   ])('refuses %j with one line and exit 1', async (args, message) => {
     const res = await runCli(args);

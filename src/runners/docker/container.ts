@@ -1,0 +1,258 @@
+// Runs one runtime as one container: create, attach output, start, report its end in Go's words, kill and remove it.
+import { existsSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import type { Container, ContainerCreateOptions } from 'dockerode';
+import { emuError } from '../../core/errors.js';
+import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
+import { describeExit } from '../process/spawn.js';
+import { describeDockerError, type DockerClient } from './client.js';
+import { removeContainer } from './labels.js';
+import type { NetworkPlan } from './network.js';
+
+/** A host directory the container sees read-only at `target`. */
+export interface ReadOnlyMount {
+  source: string;
+  target: string;
+}
+
+export interface ContainerSpec {
+  /** For messages. */
+  functionName: string;
+  image: string;
+  /** `linux/amd64` / `linux/arm64`: the daemon refuses a local image of another platform (API 1.41+). */
+  platform?: string;
+  /** Overrides of the image's CMD, ENTRYPOINT and WORKDIR; undefined keeps the image's. */
+  cmd?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  env: Record<string, string>;
+  /** Read-only bind mounts of host directories (code, layers). */
+  mounts: ReadOnlyMount[];
+  labels: Record<string, string>;
+  /** Container memory limit (swap included, as Lambda has none); undefined for no limit. */
+  memoryMb?: number;
+  /** Size of the writable /tmp. */
+  tmpMb: number;
+  /** Lambda-like restrictions: read-only root, unprivileged user, no capabilities, Lambda's process and file limits. */
+  sandbox: boolean;
+  /** `uid:gid` the runtime runs as when sandboxed. */
+  user: string;
+  network: NetworkPlan;
+}
+
+/** A container as a RuntimeProcess, plus its id for tests and logs. */
+export interface ContainerProcess extends RuntimeProcess {
+  readonly id: string;
+}
+
+/** Lambda's limits inside an execution environment: 1,024 processes/threads and 1,024 open files. */
+const LAMBDA_PROCESS_LIMIT = 1024;
+const LAMBDA_FILE_LIMIT = 1024;
+/** How long the output stream may lag behind the container's end before its exit is reported anyway. */
+const OUTPUT_DRAIN_MS = 1000;
+const MB = 1024 * 1024;
+
+/** Signal names by number, for exit codes 128+N that an init process reports for a runtime killed by signal N. */
+const SIGNAL_BY_NUMBER = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
+);
+
+/**
+ * Go's wording of a container's end. With `Init: true` the init process exits 128+N when the runtime died of signal N,
+ * so 137 reads `signal: killed` (our kill, or the OOM killer) and 139 `signal: segmentation fault`, as a host process would.
+ */
+export function describeContainerExit(statusCode: number | null): ExitInfo {
+  if (statusCode === null) return { code: null, signal: null, description: 'exit status unknown (the daemon stopped reporting)' };
+  const signal = statusCode > 128 ? SIGNAL_BY_NUMBER.get(statusCode - 128) : undefined;
+  if (signal) return { ...describeExit(null, signal), code: statusCode };
+  return describeExit(statusCode, null);
+}
+
+/** Docker's create options for the spec. */
+export function createOptions(spec: ContainerSpec): ContainerCreateOptions {
+  const tmpfs = `rw,exec,nosuid,nodev,size=${spec.tmpMb}m,mode=1777`;
+  return {
+    Image: spec.image,
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: spec.labels,
+    ...(spec.sandbox ? { User: spec.user } : {}),
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    OpenStdin: false,
+    HostConfig: {
+      // An init as PID 1 forwards signals and reaps children: a Node runtime as PID 1 would ignore SIGTERM (ric.md §2.3).
+      Init: true,
+      // The daemon removes the container once it stops, so even a killed emulator leaves nothing behind once the runtime exits.
+      AutoRemove: true,
+      // Mounts, not Binds: a missing source is an error instead of an empty directory the daemon creates on the host.
+      Mounts: spec.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
+      Tmpfs: { '/tmp': tmpfs },
+      NetworkMode: spec.network.networkMode,
+      ...(spec.network.extraHosts.length ? { ExtraHosts: spec.network.extraHosts } : {}),
+      ...(spec.memoryMb ? { Memory: spec.memoryMb * MB, MemorySwap: spec.memoryMb * MB } : {}),
+      ...(spec.sandbox
+        ? {
+            ReadonlyRootfs: true,
+            CapDrop: ['ALL'],
+            SecurityOpt: ['no-new-privileges'],
+            PidsLimit: LAMBDA_PROCESS_LIMIT,
+            Ulimits: [{ Name: 'nofile', Soft: LAMBDA_FILE_LIMIT, Hard: LAMBDA_FILE_LIMIT }],
+          }
+        : {}),
+    },
+  };
+}
+
+/** Opens `POST /containers/{id}/wait?condition=removed`; resolves once the daemon has registered the wait (its headers arrive). */
+function waitForRemoval(docker: DockerClient, id: string): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/containers/${id}/wait?`,
+        method: 'POST',
+        options: { _query: { condition: 'removed' }, _body: {} },
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      },
+      (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as NodeJS.ReadableStream)),
+    );
+  });
+}
+
+/** Reads the wait response body: `{"StatusCode":137,"Error":null}`; null when the connection broke. */
+function statusCodeOf(stream: NodeJS.ReadableStream): Promise<number | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A connection that breaks (daemon restart) closes without `end`: the exit is then unknown, but it is an exit.
+    stream.on('error', () => resolve(null));
+    stream.on('close', () => resolve(null));
+    stream.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { StatusCode?: number };
+        resolve(typeof body.StatusCode === 'number' ? body.StatusCode : null);
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}
+
+/** Resolves when the stream has ended; listen from the start, as the end may come before anyone waits for it. */
+function streamEnd(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    stream.once('error', resolve);
+  });
+}
+
+/** Resolves with `promise`, or after `ms` at the latest. */
+function bounded(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The cgroup file holding the container's peak memory, when the daemon runs on this machine (cgroup v1 or v2,
+ * cgroupfs or systemd driver); reading it is a synchronous file read, cheap enough for every REPORT line.
+ */
+function peakMemoryFile(id: string): string | undefined {
+  const candidates = [
+    `/sys/fs/cgroup/memory/docker/${id}/memory.max_usage_in_bytes`,
+    `/sys/fs/cgroup/memory/system.slice/docker-${id}.scope/memory.max_usage_in_bytes`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope/memory.peak`,
+    `/sys/fs/cgroup/docker/${id}/memory.peak`,
+  ];
+  return candidates.find((file) => existsSync(file));
+}
+
+function readPeakMb(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  try {
+    const bytes = Number(readFileSync(file, 'latin1').trim());
+    return Number.isFinite(bytes) && bytes > 0 ? Math.ceil(bytes / MB) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ignoreGone = (err: unknown) => {
+  const status = (err as { statusCode?: number }).statusCode;
+  if (status !== 404 && status !== 409) throw err;
+};
+
+/** How long the daemon may take to create, attach and start a container before the launch fails. */
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates and starts the container; throws EMU_DOCKER_CONTAINER_FAILED (removing what was created) when it cannot
+ * start, or when the daemon has not started it within `startTimeoutMs` (a container that starts later is killed).
+ */
+export async function startContainer(
+  docker: DockerClient,
+  spec: ContainerSpec,
+  onOutput: (chunk: Buffer) => void,
+  startTimeoutMs = DEFAULT_START_TIMEOUT_MS,
+): Promise<ContainerProcess> {
+  const attempt = createAndStart(docker, spec, onOutput);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the Docker daemon did not start it within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } catch (err) {
+    void attempt.then((late) => late.kill()).catch(() => {});
+    throw emuError('EMU_DOCKER_CONTAINER_FAILED', spec.functionName, describeDockerError(err));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutput: (chunk: Buffer) => void): Promise<ContainerProcess> {
+  let container: Container | undefined;
+  try {
+    const options = createOptions(spec);
+    // docker-modem sends `_query` as the query string and `_body` as the JSON body.
+    container = await docker.createContainer({ _query: spec.platform ? { platform: spec.platform } : {}, _body: options } as unknown as ContainerCreateOptions);
+    const output = await container.attach({ stream: true, stdout: true, stderr: true });
+    const outputEnded = streamEnd(output);
+    const sink = { write: (chunk: Buffer) => (onOutput(chunk), true) } as unknown as NodeJS.WritableStream;
+    docker.modem.demuxStream(output, sink, sink);
+    const waiting = await waitForRemoval(docker, container.id);
+    await container.start();
+    return running(docker, container, outputEnded, waiting);
+  } catch (err) {
+    if (container) await removeContainer(docker, container.id).catch(() => {});
+    throw err;
+  }
+}
+
+function running(docker: DockerClient, container: Container, outputEnded: Promise<void>, waiting: NodeJS.ReadableStream): ContainerProcess {
+  let alive = true;
+  const memoryFile = peakMemoryFile(container.id);
+  const exited = statusCodeOf(waiting).then(async (status) => {
+    alive = false;
+    // Everything the runtime wrote before it ended belongs to the invocation that saw it end.
+    await bounded(outputEnded, OUTPUT_DRAIN_MS);
+    if (status === null) await removeContainer(docker, container.id).catch(() => {});
+    return describeContainerExit(status);
+  });
+  return {
+    id: container.id,
+    exited,
+    async kill() {
+      if (alive) {
+        // A kill the daemon refuses for another reason than "already gone" still must not leave the container behind.
+        await container.kill({ signal: 'SIGKILL' }).catch(ignoreGone).catch(() => removeContainer(docker, container.id).catch(() => {}));
+      }
+      await exited;
+    },
+    maxMemoryUsedMb: () => (alive ? readPeakMb(memoryFile) : undefined),
+  };
+}
