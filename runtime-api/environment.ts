@@ -298,8 +298,9 @@ class Environment implements ExecutionEnvironment {
     // Output the runtime wrote just before answering may still sit in its pipe: let it land before END.
     await nextTurn();
     const maxMemory = this.process?.maxMemoryUsedMb?.();
-    this.emit(endLine(requestId));
+    // END and REPORT go out as one write: one syscall fewer per invocation on the hot path.
     this.emit(
+      endLine(requestId) +
       reportLine({
         requestId,
         durationMs,

@@ -45,7 +45,7 @@ export interface Emulator {
   readonly routes: readonly RouteSpec[];
   /** What the template reader could not resolve locally. */
   readonly warnings: readonly string[];
-  /** Every function's output so far, in order. */
+  /** Every function's output so far, in order (the most recent 10,000 to 20,000 chunks). */
   readonly logs: readonly FunctionLogChunk[];
   /** Invokes a function (by name, logical id or ARN) with an event (any JSON value, or a Buffer/string of JSON). */
   invoke(functionName: string, event?: unknown, options?: InvokeOptions): Promise<InvocationOutcome>;
@@ -318,7 +318,8 @@ class EmulatorInstance implements Emulator {
   private functionOutput(fn: FunctionSpec, chunk: string | Buffer): void {
     const entry = { functionName: fn.functionName, text: chunk.toString() };
     this.logs.push(entry);
-    if (this.logs.length > MAX_LOG_CHUNKS) this.logs.splice(0, this.logs.length - MAX_LOG_CHUNKS);
+    // Trimmed in batches: one splice per MAX_LOG_CHUNKS chunks instead of one per chunk.
+    if (this.logs.length > 2 * MAX_LOG_CHUNKS) this.logs.splice(0, this.logs.length - MAX_LOG_CHUNKS);
     this.opts.onFunctionOutput?.(entry);
   }
 

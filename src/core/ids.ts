@@ -26,5 +26,6 @@ export function sequentialIds(prefix = 'request'): IdSource {
 /** An X-Ray trace header value as Lambda sends it to runtimes when the caller gave none. */
 export function newTraceId(nowMs: number): string {
   const epochHex = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epochHex}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  const hex = randomBytes(20).toString('hex');
+  return `Root=1-${epochHex}-${hex.slice(0, 24)};Parent=${hex.slice(24)};Sampled=0`;
 }

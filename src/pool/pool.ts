@@ -1,4 +1,5 @@
 // The per-function pool of execution environments: warm reuse, fan-out up to a limit, queue or throttle beyond it, idle reaping.
+import { availableParallelism } from 'node:os';
 import { emuError } from '../core/errors.js';
 import type { ExecutionEnvironment } from '../core/environment.js';
 import type { InvokeRequest, InvokeResult, Invoker } from '../core/invoke.js';
@@ -18,11 +19,15 @@ export interface PoolOptions {
    * machine more runtimes than cores only compete for the CPU.
    */
   scaleOutDelayMs?: number;
+  /** Cores to plan for (default: os.availableParallelism()). */
+  cpuCount?: number;
   /** Idle environments are closed after this long; never when absent or 0. */
   idleTimeoutMs?: number;
   createEnvironment(): Promise<ExecutionEnvironment>;
   logger: Logger;
 }
+
+const CPU_COUNT = availableParallelism();
 
 interface Waiter {
   resolve(env: ExecutionEnvironment): void;
@@ -39,6 +44,8 @@ export class EnvironmentPool implements Invoker {
   /** Busy environments to close when their invocation ends (their code changed). */
   private readonly retiring = new Set<ExecutionEnvironment>();
   private starting = 0;
+  /** Moving average of recent invocation durations (ms), the signal for how far to scale out. */
+  private recentMs: number | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -56,10 +63,25 @@ export class EnvironmentPool implements Invoker {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const env = await this.acquire();
     try {
-      return await env.invoke(request);
+      const result = await env.invoke(request);
+      this.recentMs = this.recentMs === undefined ? result.durationMs : this.recentMs * 0.8 + result.durationMs * 0.2;
+      return result;
     } finally {
       this.release(env);
     }
+  }
+
+  /**
+   * How many environments are worth running now. A function whose invocations end within the
+   * scale-out delay is CPU-bound at most: more runtimes than cores only compete for them, so
+   * beyond the cores an invocation waits for a busy environment. Slower (I/O-bound) functions,
+   * and Lambda's own throttling, use the whole limit.
+   */
+  private get scaleLimit(): number {
+    const max = this.options.maxConcurrency;
+    const delay = this.options.scaleOutDelayMs ?? 0;
+    if (delay === 0 || this.options.overflow === 'throttle' || this.recentMs === undefined || this.recentMs >= delay) return max;
+    return Math.min(max, Math.max(1, this.options.cpuCount ?? CPU_COUNT));
   }
 
   /** Creates environments without starting their runtimes, so listener problems surface at start-up. */
@@ -121,13 +143,23 @@ export class EnvironmentPool implements Invoker {
       if (delay === 0 || this.all.size === 0) return this.create();
       return new Promise<ExecutionEnvironment>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject };
-        waiter.timer = setTimeout(() => {
+        const started = Date.now();
+        const decide = () => {
           const i = this.waiters.indexOf(waiter);
           if (i === -1) return;
-          this.waiters.splice(i, 1);
-          if (this.all.size + this.starting < this.options.maxConcurrency) this.create().then(resolve, reject);
-          else this.overflow(waiter);
-        }, delay);
+          const size = this.all.size + this.starting;
+          if (size < this.scaleLimit) {
+            this.waiters.splice(i, 1);
+            this.create().then(resolve, reject);
+          } else if (size < this.options.maxConcurrency && Date.now() - started < (this.options.queueTimeoutMs ?? Infinity)) {
+            // A fast function at its core count: keep waiting for a busy environment, and look again later.
+            waiter.timer = setTimeout(decide, delay);
+          } else {
+            this.waiters.splice(i, 1);
+            this.overflow(waiter);
+          }
+        };
+        waiter.timer = setTimeout(decide, delay);
         this.waiters.push(waiter);
       });
     }
@@ -174,6 +206,13 @@ export class EnvironmentPool implements Invoker {
         clearTimeout(waiter.timer);
         this.create().then(waiter.resolve, waiter.reject);
       }
+      return;
+    }
+    if (this.all.size > this.scaleLimit && this.recentMs! < (this.options.scaleOutDelayMs ?? 0) / 2) {
+      // A burst of cold starts scaled a fast function past its cores: shrink back (with hysteresis);
+      // whoever waits gets one of the remaining environments.
+      this.options.logger.debug({ fn: this.options.functionName, env: env.id, size: this.all.size }, 'surplus environment of a fast function stopped');
+      this.discard(env);
       return;
     }
     const waiter = this.waiters.shift();

@@ -1,6 +1,6 @@
 // Starts one runtime as a host process in its own process group, and reports how it ended in Go's words.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { constants } from 'node:os';
 import { emuError } from '../../core/errors.js';
 import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
@@ -33,15 +33,33 @@ function spawnFailure(command: string, err: NodeJS.ErrnoException): string {
   return `fork/exec ${command}: ${reason}`;
 }
 
-/** Peak resident memory of a process in MB, from /proc (Linux); undefined elsewhere or once it is gone. */
-function peakMemoryMb(pid: number): number | undefined {
+/**
+ * Reads a process's peak resident memory in MB from /proc (Linux); undefined elsewhere or once it is
+ * gone. The status file stays open: each read from offset 0 is fresh, without an open per sample.
+ */
+function peakMemoryReader(pid: number): { read(): number | undefined; close(): void } {
+  let fd: number | undefined;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
+    fd = openSync(`/proc/${pid}/status`, 'r');
   } catch {
-    return undefined;
+    return { read: () => undefined, close: () => {} };
   }
+  const buf = Buffer.allocUnsafe(4096);
+  return {
+    read() {
+      try {
+        const n = readSync(fd!, buf, 0, buf.length, 0);
+        const match = /VmHWM:\s+(\d+) kB/.exec(buf.toString('latin1', 0, n));
+        return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<RuntimeProcess> {
@@ -59,9 +77,11 @@ export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<Runtim
   child.stdout.on('data', options.onOutput);
   child.stderr.on('data', options.onOutput);
   let alive = true;
+  const memory = peakMemoryReader(pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {
       alive = false;
+      memory.close();
       resolve(describeExit(code, signal));
     });
   });
@@ -77,6 +97,6 @@ export async function spawnRuntime(options: SpawnRuntimeOptions): Promise<Runtim
       }
       await exited;
     },
-    maxMemoryUsedMb: () => (alive ? peakMemoryMb(pid) : undefined),
+    maxMemoryUsedMb: () => (alive ? memory.read() : undefined),
   };
 }
