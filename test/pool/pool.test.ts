@@ -85,6 +85,21 @@ describe('EnvironmentPool', () => {
     expect(p.size).toBe(2);
   });
 
+  it('runs a fast function on no more environments than cores, stopping the surplus a cold burst created', async () => {
+    const p = pool({ scaleOutDelayMs: 10, cpuCount: 2, maxConcurrency: 6 });
+    const client = async (n: number) => {
+      for (let i = 0; i < n; i++) await p.invoke(event({ action: 'echo' }));
+    };
+    await Promise.all([1, 2, 3, 4, 5, 6].map(() => client(60)));
+    expect(p.size).toBeLessThanOrEqual(2);
+  });
+
+  it('fans a slow function out to the whole limit, whatever the cores', async () => {
+    const p = pool({ scaleOutDelayMs: 10, cpuCount: 1, maxConcurrency: 4 });
+    const results = (await Promise.all([1, 2, 3, 4].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))))).map(body);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(4);
+  });
+
   it('throttles beyond the limit with EMU_POOL_THROTTLED when told to', async () => {
     const p = pool({ maxConcurrency: 2, overflow: 'throttle' });
     const settled = await Promise.allSettled([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))));
