@@ -22,7 +22,7 @@ export interface EnvironmentOptions extends FunctionIdentity {
   port?: number;
   clock?: Clock;
   ids?: IdSource;
-  /** Most bytes of one invocation's log kept for its result. */
+  /** Most bytes of one invocation's log kept for its result (the most recent ones, give or take one chunk). */
   maxLogBytes?: number;
 }
 
@@ -35,6 +35,8 @@ type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { 
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_LOG_BYTES = 1_048_576;
 const MEMORY_SAMPLE_MS = 100;
+const MAX_DRAIN_TURNS = 200;
+const QUIET_TURNS = 3;
 
 /** Starts an environment's Runtime API listener; the runtime itself starts lazily (or on `prepare()`). */
 export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
@@ -56,6 +58,10 @@ class Environment implements ExecutionEnvironment {
   private collecting: Buffer[] | undefined;
   private collectedBytes = 0;
   private closed = false;
+  /** An invocation is running (an exit now is that invocation's failure). */
+  private busy = false;
+  /** Counts output chunks, to tell when a runtime's pipe has gone quiet. */
+  private chunksSeen = 0;
 
   constructor(
     private readonly options: EnvironmentOptions,
@@ -72,6 +78,15 @@ class Environment implements ExecutionEnvironment {
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    this.busy = true;
+    try {
+      return await this.run(request);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async run(request: InvokeRequest): Promise<InvokeResult> {
     const requestId = request.requestId ?? this.ids();
     this.collecting = [];
     this.collectedBytes = 0;
@@ -154,6 +169,13 @@ class Environment implements ExecutionEnvironment {
       return { ok: false, kind: 'init', payload: errorBody('Runtime.InvalidEntrypoint', `Error: ${reason}`) };
     }
     this.process = proc;
+    void proc.exited.then((exit) => {
+      // A runtime that dies between invocations is replaced before the next one, not blamed for it.
+      if (this.process === proc && !this.busy) {
+        this.log.info({ exit: exit.description }, 'runtime exited between invocations; the next invocation starts a fresh one');
+        this.retire();
+      }
+    });
     const outcome = await Promise.race([
       this.api.ready.then(() => ({ tag: 'ready' as const })),
       this.api.initFailed.then((failure) => ({ tag: 'init-error' as const, failure })),
@@ -295,8 +317,14 @@ class Environment implements ExecutionEnvironment {
     durationMs: number,
     initDurationMs: number | undefined,
   ): Promise<InvokeResult> {
-    // Output the runtime wrote just before answering may still sit in its pipe: let it land before END.
-    await nextTurn();
+    // Output the runtime wrote before answering may still be on its way (Node runtimes buffer stdout to a
+    // pipe and flush it after posting): let it land before END. A few event-loop turns suffice for
+    // the usual case; output still flowing after them is waited for a millisecond at a time until quiet.
+    for (let turns = 0, quiet = 0; turns < MAX_DRAIN_TURNS && quiet < QUIET_TURNS; turns++) {
+      const seen = this.chunksSeen;
+      await (turns < QUIET_TURNS ? nextTurn() : sleep(1));
+      quiet = this.chunksSeen === seen ? quiet + 1 : 0;
+    }
     const maxMemory = this.process?.maxMemoryUsedMb?.();
     // END and REPORT go out as one write: one syscall fewer per invocation on the hot path.
     this.emit(
@@ -319,12 +347,15 @@ class Environment implements ExecutionEnvironment {
 
   private emit(chunk: string | Buffer): void {
     if (this.closed) return;
+    this.chunksSeen++;
     this.options.output(chunk);
-    if (this.collecting && this.collectedBytes < (this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      this.collecting.push(buf);
-      this.collectedBytes += buf.length;
-    }
+    if (!this.collecting) return;
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.collecting.push(buf);
+    this.collectedBytes += buf.length;
+    // An invocation's log keeps its most recent bytes (its end, REPORT included, is what Tail shows).
+    const max = this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
+    while (this.collectedBytes - this.collecting[0]!.length >= max) this.collectedBytes -= this.collecting.shift()!.length;
   }
 }
 

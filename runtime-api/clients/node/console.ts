@@ -68,6 +68,18 @@ function jsonLine(timestamp: string, requestId: string, tenantId: string | undef
  * inside a message turned into `\r` so that one call is one line. `AWS_LAMBDA_LOG_FORMAT=JSON` and
  * `AWS_LAMBDA_LOG_LEVEL` are honoured like Lambda's advanced logging controls.
  */
+let stdoutUsed = false;
+
+/**
+ * Waits until log lines buffered for stdout have reached the pipe. Node writes to a pipe
+ * asynchronously, so without this a handler that logs megabytes would have its answer posted (and
+ * the emulator's END line written) while its last lines are still on their way.
+ */
+export async function drainStdout(): Promise<void> {
+  if (!stdoutUsed || process.stdout.writableLength === 0) return;
+  await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+}
+
 export function patchConsole(store: InvokeStore, env: NodeJS.ProcessEnv = process.env): RuntimeLog {
   const json = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
   const wanted = env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? '';
@@ -82,6 +94,7 @@ export function patchConsole(store: InvokeStore, env: NodeJS.ProcessEnv = proces
         ? jsonLine(timestamp, requestId, store.getTenantId(), level, message, params)
         : `${timestamp}\t${requestId}\t${level.name}\t${format(message, ...params)}`;
       // process.stdout is created on first use (≈1 ms), so a function that never logs never pays for it.
+      stdoutUsed = true;
       process.stdout.write(`${line.replace(/\n/g, '\r')}\n`);
     };
   };

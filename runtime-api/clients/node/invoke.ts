@@ -4,7 +4,7 @@ import { buildContext, readInvocationHeaders, type FunctionFacts, type Invocatio
 import { formatError, formatXRayCause, RuntimeError } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
 import type { InvokeStore } from './invoke-store.js';
-import type { RuntimeLog } from './console.js';
+import { drainStdout, type RuntimeLog } from './console.js';
 import { openStreamedInvocation } from './response-stream.js';
 import { RuntimeApiStatusError, type NextInvocation, type RuntimeClient } from './runtime-client.js';
 
@@ -165,12 +165,14 @@ export class InvocationRunner {
     } catch {
       return this.postFailure(id, new RuntimeError('JSONStringifyError', 'Unable to stringify response body'), { yieldFirst: false });
     }
+    await drainStdout();
     await this.tolerateStatus('success', this.options.client.postResponse(id, body ?? 'null'));
   }
 
   private async postFailure(id: string, error: unknown, { yieldFirst = true, log = true } = {}): Promise<void> {
     if (yieldFirst) await nextTurn();
     if (log) this.options.log.logError('Invoke Error', error);
+    await drainStdout();
     await this.tolerateStatus('failure', this.options.client.postError(id, formatError(error), formatXRayCause(error)));
   }
 
