@@ -28,6 +28,8 @@ export interface PoolOptions {
 }
 
 const CPU_COUNT = availableParallelism();
+const SHRINK_COOLDOWN_MS = 2_000;
+const SHRINK_INTERVAL_MS = 250;
 
 interface Waiter {
   resolve(env: ExecutionEnvironment): void;
@@ -44,6 +46,8 @@ export class EnvironmentPool implements Invoker {
   /** Busy environments to close when their invocation ends (their code changed). */
   private readonly retiring = new Set<ExecutionEnvironment>();
   private starting = 0;
+  /** No surplus environment is stopped before this time (cool-down after a scale-out, pacing between stops). */
+  private noShrinkUntil = 0;
   /** Moving average of recent invocation durations (ms), the signal for how far to scale out. */
   private recentMs: number | undefined;
   private closed = false;
@@ -182,6 +186,7 @@ export class EnvironmentPool implements Invoker {
 
   private async create(): Promise<ExecutionEnvironment> {
     this.starting++;
+    this.noShrinkUntil = Date.now() + SHRINK_COOLDOWN_MS;
     try {
       const env = await this.options.createEnvironment();
       if (this.closed) {
@@ -208,7 +213,9 @@ export class EnvironmentPool implements Invoker {
       }
       return;
     }
-    if (this.all.size > this.scaleLimit && this.recentMs! < (this.options.scaleOutDelayMs ?? 0) / 2) {
+    if (this.all.size > this.scaleLimit && this.recentMs! < (this.options.scaleOutDelayMs ?? 0) / 2 && Date.now() >= this.noShrinkUntil) {
+      // One at a time, and not right after a scale-out: a load that comes and goes must not churn runtimes.
+      this.noShrinkUntil = Date.now() + SHRINK_INTERVAL_MS;
       // A burst of cold starts scaled a fast function past its cores: shrink back (with hysteresis);
       // whoever waits gets one of the remaining environments.
       this.options.logger.debug({ fn: this.options.functionName, env: env.id, size: this.all.size }, 'surplus environment of a fast function stopped');
