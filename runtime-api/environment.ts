@@ -214,17 +214,24 @@ class Environment implements ExecutionEnvironment {
 
   /** Waits for a runtime event, the process's exit, or the deadline. */
   private async race<T>(value: Promise<T>, proc: RuntimeProcess, ms: number): Promise<Race<T>> {
+    // Not Promise.race on proc.exited: each call would leave a reaction (holding this invocation's
+    // timer and buffers) on a promise that stays pending for the runtime's whole life — a leak per
+    // invocation. One subscription per runtime serves every race instead.
+    const watch = exitWatch(proc);
     let timer: NodeJS.Timeout | undefined;
+    let onExit: ((exit: ExitInfo) => void) | undefined;
     try {
-      return await Promise.race([
-        value.then((v): Race<T> => ({ tag: 'value', value: v })),
-        proc.exited.then((exit): Race<T> => ({ tag: 'exit', exit })),
-        new Promise<Race<T>>((resolve) => {
-          timer = setTimeout(() => resolve({ tag: 'timeout' }), ms);
-        }),
-      ]);
+      return await new Promise<Race<T>>((resolve) => {
+        // The value is subscribed first: when it and the exit are both there, it wins, as in Promise.race.
+        value.then((v) => resolve({ tag: 'value', value: v }));
+        const exited = watch.exit;
+        if (exited) void Promise.resolve().then(() => resolve({ tag: 'exit', exit: exited }));
+        else watch.waiters.add((onExit = (exit) => resolve({ tag: 'exit', exit })));
+        timer = setTimeout(() => resolve({ tag: 'timeout' }), ms);
+      });
     } finally {
       clearTimeout(timer);
+      if (onExit) watch.waiters.delete(onExit);
     }
   }
 
@@ -357,6 +364,27 @@ class Environment implements ExecutionEnvironment {
     const max = this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
     while (this.collectedBytes - this.collecting[0]!.length >= max) this.collectedBytes -= this.collecting.shift()!.length;
   }
+}
+
+interface ExitWatch {
+  exit?: ExitInfo;
+  waiters: Set<(exit: ExitInfo) => void>;
+}
+
+const exitWatches = new WeakMap<RuntimeProcess, ExitWatch>();
+
+/** The one subscription to a runtime's exit, shared by every race on it. */
+function exitWatch(proc: RuntimeProcess): ExitWatch {
+  let watch = exitWatches.get(proc);
+  if (!watch) {
+    const w: ExitWatch = { waiters: new Set() };
+    void proc.exited.then((exit) => {
+      w.exit = exit;
+      for (const waiter of w.waiters) waiter(exit);
+    });
+    exitWatches.set(proc, (watch = w));
+  }
+  return watch;
 }
 
 /** `exit status 1` → `Runtime exited with error: exit status 1`; a clean exit has no reason (Lambda's wording). */
