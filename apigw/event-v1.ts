@@ -3,7 +3,7 @@ import { httpApiRequestBody, restRequestBody } from './body.js';
 import { formatRequestTime, resourceId, type GatewaySettings, type RequestIdentity } from './context.js';
 import { decodedRawPath, domainOf, forwardedHeaders, type IntegrationMatch } from './event-v2.js';
 import { stagePrefix } from './router.js';
-import { clientIp, headerLines, headerValue, queryPairs, splitUrl, type GatewayRequest } from './request.js';
+import { clientIp, headerLines, headerValue, queryPairs, requestMap, splitUrl, type GatewayRequest } from './request.js';
 import { HEADER, REST_EVENT_HEADER } from './wire.js';
 
 type Nullable<T> = T | null;
@@ -67,8 +67,8 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
   // `headers` holds the last value of a repeated header, `multiValueHeaders` every value (AWS doc).
   // REST keeps the client's casing (first spelling wins); HTTP API lower-cases names.
   const canonical = new Map<string, string>();
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = requestMap<string>();
+  const multiValueHeaders = requestMap<string[]>();
   const put = (name: string, value: string, replace: boolean) => {
     const lower = name.toLowerCase();
     const key = canonical.get(lower) ?? (rest ? name : lower);
@@ -86,8 +86,8 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
   for (const [name, value] of forwardedHeaders(req, lines, identity)) put(rest ? restNames[name]! : name, value, true);
 
   // The last value of a repeated key wins; a key without a value is `""` (AWS doc, SAM agrees).
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = requestMap<string>();
+  const multiQuery = requestMap<string[]>();
   for (const [key, value] of queryPairs(rawQuery)) {
     query[key] = value;
     (multiQuery[key] ??= []).push(value);

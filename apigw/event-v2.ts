@@ -8,6 +8,7 @@ import {
   headerValue,
   hostName,
   queryPairs,
+  requestMap,
   safeDecode,
   splitCookies,
   splitUrl,
@@ -87,7 +88,7 @@ export function buildEventV2(req: GatewayRequest, match: IntegrationMatch, ident
   const rawPath = decodedRawPath(req);
 
   // Names lower-cased and duplicates comma-joined; Cookie moves to `cookies` (AWS payload 2.0 doc).
-  const headers: Record<string, string> = {};
+  const headers = requestMap<string>();
   for (const { name, value } of lines) {
     const key = name.toLowerCase();
     if (key === HEADER.cookie) continue;
@@ -95,7 +96,7 @@ export function buildEventV2(req: GatewayRequest, match: IntegrationMatch, ident
   }
   for (const [name, value] of forwardedHeaders(req, lines, identity)) headers[name] = value;
 
-  const query: Record<string, string> = {};
+  const query = requestMap<string>();
   for (const [key, value] of queryPairs(rawQuery)) query[key] = key in query ? `${query[key]},${value}` : value;
 
   const cookies = splitCookies(lines.filter((l) => l.name.toLowerCase() === HEADER.cookie).map((l) => l.value));

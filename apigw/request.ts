@@ -96,7 +96,16 @@ export function splitCookies(values: readonly string[]): string[] {
 export function clientIp(address: string | undefined): string {
   if (!address) return '127.0.0.1';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]! : address;
+  // A link-local peer carries its zone (`fe80::1%eth0`), which is not part of an IP address.
+  return mapped ? mapped[1]! : address.replace(/%.*$/, '');
+}
+
+/**
+ * A map for names that come from requests: no prototype, so a query key or header named
+ * `constructor`, `toString` or `__proto__` is an ordinary entry. JSON serialises it as usual.
+ */
+export function requestMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** The media type without parameters, lower case (`Text/HTML; charset=x` → `text/html`); `''` when absent. */

@@ -1,7 +1,7 @@
 // Route matching as API Gateway does it: stage prefixes per API, static > {param} > {proxy+}, exact method > ANY, $default last.
 import type { ApiKind, ApiSpec, RouteSpec } from '../src/core/model.js';
 import { ALL_CORS_METHODS, ANY_METHOD, DEFAULT_ROUTE, DEFAULT_STAGE, ROUTABLE_METHODS } from './wire.js';
-import { safeDecode } from './request.js';
+import { requestMap, safeDecode } from './request.js';
 
 /** One segment of a route path. */
 export type Segment = { kind: 'static'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
@@ -150,7 +150,7 @@ export function compareSpecificity(a: readonly Segment[], b: readonly Segment[])
  * decoded (API Gateway decodes request parameters before the integration sees them).
  */
 export function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
-  const params: Record<string, string> = {};
+  const params = requestMap<string>();
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     if (seg.kind === 'greedy') {

@@ -105,7 +105,8 @@ export class Diagnostics {
   }
 
   error(code: ErrorCode, ...args: unknown[]): EmulatorError {
-    const err = emuError(code, ...args);
+    // One line per error: names taken from the template may hold line breaks.
+    const err = emuError(code, ...args.map((a) => (typeof a === 'string' ? a.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : a)));
     // One mistake can be met twice (the reference check and the resolver); report it once.
     if (!this.seen.has(err.message)) {
       this.seen.add(err.message);
@@ -114,7 +115,8 @@ export class Diagnostics {
     return err;
   }
 
-  warn(message: string): void {
+  warn(text: string): void {
+    const message = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
     if (!this.seen.has(message)) {
       this.seen.add(message);
       this.warnings.push(message);

@@ -1,4 +1,5 @@
 // The Globals section, merged into AWS::Serverless::* resources by SAM's rules (samtranslator/plugins/globals/globals.py).
+import { define } from './parse.js';
 import { joinPath, type Diagnostics, type Positions } from './diagnostics.js';
 import { intrinsicName } from './intrinsics.js';
 import { isRecord } from './values.js';
@@ -85,7 +86,7 @@ export function mergeGlobals(
   const applied: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(globals)) {
     if (skip.has(key)) continue;
-    applied[key] = value;
+    define(applied, key, value);
     positions.copyEntry(globals, key, applied, key);
   }
   positions.copyNode(local, applied);
@@ -118,7 +119,7 @@ function merge(global: unknown, local: unknown, positions: Positions): unknown {
   positions.copyNode(l, out);
   for (const key of Object.keys(g)) positions.copyEntry(g, key, out, key);
   for (const [key, value] of Object.entries(l)) {
-    out[key] = Object.hasOwn(g, key) ? merge(g[key], value, positions) : value;
+    define(out, key, Object.hasOwn(g, key) ? merge(g[key], value, positions) : value);
     positions.copyEntry(l, key, out, key);
   }
   return out;

@@ -1,4 +1,5 @@
 // The intrinsic-function resolver: Ref, Fn::Sub, Fn::GetAtt, Fn::If and the rest, plus Conditions, over the long-form tree.
+import { define } from './parse.js';
 import { joinPath, type Diagnostics, type Positions } from './diagnostics.js';
 import type { ParameterValue } from './parameters.js';
 import { attributeValue, refValue, type RefEnv, type ResourceEntry } from './refs.js';
@@ -76,7 +77,7 @@ export class Resolver implements RefEnv {
     const out: { [key: string]: Value } = {};
     for (const [key, item] of Object.entries(node)) {
       const value = this.resolve(item, joinPath(path, key));
-      if (value !== NO_VALUE) out[key] = value;
+      if (value !== NO_VALUE) define(out, key, value);
     }
     return out;
   }

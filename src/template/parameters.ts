@@ -92,8 +92,14 @@ export function resolveParameters(
       values.set(name, new Unresolved(`parameter "${name}" has no Default and no value in --parameter-overrides`, 'no-value'));
       continue;
     }
-    const text = Array.isArray(raw) ? raw.map(String).join(',') : String(raw);
     const source = fromOverride ? ' (from --parameter-overrides)' : ' (its Default)';
+    const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    if (!(Array.isArray(raw) ? raw.every(scalar) : scalar(raw))) {
+      diag.error('EMU_TEMPLATE_BAD_PARAMETER', at, `the value${source} must be a string or a number (a list for List types), not a map`);
+      values.set(name, failed);
+      continue;
+    }
+    const text = Array.isArray(raw) ? raw.map(String).join(',') : String(raw);
     if (SSM_TYPE.test(type) && !fromOverride) {
       values.set(name, new Unresolved(`parameter "${name}" reads SSM parameter "${text}", which is not available locally (pass its value in --parameter-overrides)`));
       continue;
@@ -121,11 +127,17 @@ function checkConstraints(type: string, items: string[], def: Record<string, unk
   const numeric = type === 'Number' || type === 'List<Number>';
   for (const item of items) {
     if (numeric && (item.trim() === '' || !Number.isFinite(Number(item)))) return `is not a number, as Type ${type} requires`;
-    if (Array.isArray(def.AllowedValues) && !def.AllowedValues.map(String).includes(item)) {
-      return `is not one of the AllowedValues: ${def.AllowedValues.map(String).join(', ')}`;
+    if (Array.isArray(def.AllowedValues) && !def.AllowedValues.map((v) => JSON.stringify(v) ?? String(v)).includes(JSON.stringify(item))) {
+      return `is not one of the AllowedValues: ${def.AllowedValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`;
     }
-    if (typeof def.AllowedPattern === 'string' && !new RegExp(`^(?:${def.AllowedPattern})$`).test(item)) {
-      return `does not match the AllowedPattern ${def.AllowedPattern}`;
+    if (typeof def.AllowedPattern === 'string') {
+      let pattern: RegExp;
+      try {
+        pattern = new RegExp(`^(?:${def.AllowedPattern})$`);
+      } catch {
+        return `cannot be checked: the AllowedPattern ${JSON.stringify(def.AllowedPattern)} is not a valid regular expression`;
+      }
+      if (!pattern.test(item)) return `does not match the AllowedPattern ${def.AllowedPattern}`;
     }
     if (def.MinLength !== undefined && item.length < Number(def.MinLength)) return `is shorter than the MinLength of ${def.MinLength}`;
     if (def.MaxLength !== undefined && item.length > Number(def.MaxLength)) return `is longer than the MaxLength of ${def.MaxLength}`;

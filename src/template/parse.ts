@@ -80,7 +80,22 @@ export function parseTemplateText(text: string, diag: Diagnostics): ParsedTempla
     return { root: undefined, positions };
   }
   const converter = new Converter(doc, source, positions, posAt);
-  return { root: doc.contents ? converter.toJs(doc.contents as Node) : null, positions };
+  try {
+    return { root: doc.contents ? converter.toJs(doc.contents as Node) : null, positions };
+  } catch (err) {
+    if (!(err instanceof AliasBomb)) throw err;
+    diag.error('EMU_TEMPLATE_SYNTAX', diag.at(posAt(err.offset), ''), `YAML aliases expand to more than ${MAX_ALIAS_VALUES} values; a template never needs that many`);
+    return { root: undefined, positions };
+  }
+}
+
+/** Values produced through aliases at most: nested aliases grow exponentially (a "billion laughs"). */
+const MAX_ALIAS_VALUES = 100_000;
+
+class AliasBomb extends Error {
+  constructor(readonly offset: number) {
+    super('alias expansion limit');
+  }
 }
 
 function firstLine(message: string): string {
@@ -89,6 +104,7 @@ function firstLine(message: string): string {
 
 class Converter {
   private readonly aliasDepth = new Set<Node>();
+  private aliasValues = 0;
 
   constructor(
     private readonly doc: Document,
@@ -98,6 +114,7 @@ class Converter {
   ) {}
 
   toJs(node: Node): unknown {
+    if (this.aliasDepth.size > 0 && ++this.aliasValues > MAX_ALIAS_VALUES) throw new AliasBomb(node.range?.[0] ?? 0);
     if (isAlias(node)) {
       const target = node.resolve(this.doc) as Node | undefined;
       if (!target || this.aliasDepth.has(target)) return null;
@@ -179,7 +196,8 @@ function keyText(key: Node | null): string {
 }
 
 /** Sets a key without invoking `__proto__`'s setter. */
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
+/** Sets an own property, also one named `__proto__` (plain assignment would change the prototype instead). */
+export function define(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -182,6 +182,10 @@ function readEventRoute(kind: ApiKind, reader: PropertyReader, fn: FunctionSpec,
       reader.bad(['Path'], `"${path}" must start with /`);
       return undefined;
     }
+    if (path !== '/' && (path.endsWith('/') || path.includes('//'))) {
+      reader.bad(['Path'], `"${path}" has an empty segment; API Gateway accepts neither "//" nor a trailing "/"`);
+      return undefined;
+    }
     method = method === ANY_METHOD_EXTENSION ? 'ANY' : method.toUpperCase();
     if (!ROUTE_METHODS.has(method)) {
       reader.bad(['Method'], `"${method}" is not an HTTP method (or ANY)`);
