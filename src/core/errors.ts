@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   EMU_TEMPLATE_BAD_PROPERTY: '%s: %s',
   EMU_TEMPLATE_UNRESOLVED: '%s: %s; %s',
   EMU_TEMPLATE_CODE_NOT_FOUND: '%s: %s "%s" does not exist',
+  EMU_TEMPLATE_PATH_OUTSIDE: '%s: "%s" resolves to %s, outside the project %s (the git repository around the template, else its directory)',
   EMU_TEMPLATE_DUPLICATE_ROUTE: '%s: route %s is already defined by %s',
   EMU_TEMPLATE_BAD_OVERRIDES: 'invalid --parameter-overrides: %s',
   EMU_TEMPLATE_BAD_ENV_VARS: 'invalid --env-vars file %s: %s',

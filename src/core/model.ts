@@ -169,4 +169,9 @@ export interface ReadTemplateOptions {
   region?: string;
   /** `AWS::AccountId`, default `123456789012`. */
   accountId?: string;
+  /**
+   * The folder local paths must stay inside. Default: the git repository around the template (a
+   * monorepo's `CodeUri: ../services/x` is fine), else the template's own directory.
+   */
+  projectDir?: string;
 }

@@ -1,6 +1,7 @@
 // AWS::Serverless::Function and AWS::Lambda::Function resources (and their layers) → FunctionSpec, with Lambda's defaults and limits.
 import path from 'node:path';
 import { readHttpCors } from './cors.js';
+import { isInside } from './paths.js';
 import { attributeValue, type ResourceEntry } from './refs.js';
 import { PropertyReader, describe, type ReaderContext } from './properties.js';
 import type {
@@ -22,14 +23,16 @@ export interface PathCheck {
   written: string;
   /** `file:line:col: path` of the property. */
   at: string;
-  /** `code`: a directory or a `.zip`/`.jar` archive. */
-  expect: 'directory' | 'file' | 'code';
+  /** `code`: a directory or a `.zip`/`.jar` archive; `any`: need not exist (only its real path must stay inside). */
+  expect: 'directory' | 'file' | 'code' | 'any';
   /** Told what was found, when acceptable. */
   found?(kind: 'directory' | 'file'): void;
 }
 
 export interface FunctionContext extends ReaderContext {
   templateDir: string;
+  /** Local paths must stay inside it (the git repository around the template, else its directory). */
+  projectDir: string;
   checks: PathCheck[];
   layers: LayerIndex;
 }
@@ -42,8 +45,21 @@ export interface LayerIndex {
 
 const S3_URI = /^s3:\/\//;
 
+/**
+ * The absolute path of a local path the template names (relative to `base`, default the template's
+ * directory), or undefined, with EMU_TEMPLATE_PATH_OUTSIDE at `at`, when it lies outside the
+ * project (the git repository around the template, else its directory). Symbolic links are followed
+ * later, when the paths are checked on disk.
+ */
+function localPath(ctx: ReaderContext & { templateDir: string; projectDir: string }, written: string, at: string, base = ctx.templateDir): string | undefined {
+  const abs = path.resolve(base, written);
+  if (isInside(ctx.projectDir, abs)) return abs;
+  ctx.diag.error('EMU_TEMPLATE_PATH_OUTSIDE', at, written, abs, ctx.projectDir);
+  return undefined;
+}
+
 /** Reads the template's active layer resources; a layer whose content is not local is kept as its ARN. */
-export function readLayerIndex(entries: ResourceEntry[], ctx: ReaderContext & { templateDir: string; checks: PathCheck[] }): LayerIndex {
+export function readLayerIndex(entries: ResourceEntry[], ctx: ReaderContext & { templateDir: string; projectDir: string; checks: PathCheck[] }): LayerIndex {
   const index: LayerIndex = { byId: new Map(), byArn: new Map() };
   for (const entry of entries) {
     const arn = attributeValue(entry, 'LayerVersionArn', ctx.resolver);
@@ -52,7 +68,8 @@ export function readLayerIndex(entries: ResourceEntry[], ctx: ReaderContext & { 
     const content = reader.value(key);
     if (typeof arn !== 'string') continue;
     if (typeof content === 'string' && !S3_URI.test(content)) {
-      const contentDir = path.resolve(ctx.templateDir, content);
+      const contentDir = localPath(ctx, content, reader.at(key));
+      if (contentDir === undefined) continue;
       const spec: LayerSpec = { kind: 'local', logicalId: entry.logicalId, arn, contentDir };
       ctx.checks.push({ path: contentDir, written: content, at: reader.at(key), expect: 'directory' });
       index.byId.set(entry.logicalId, spec);
@@ -142,7 +159,8 @@ function readZipCode(entry: ResourceEntry, props: PropertyReader, serverless: bo
   }
   if (typeof written === 'string') {
     if (S3_URI.test(written)) return skip(`${key} "${written}" is in S3`);
-    const abs = path.resolve(ctx.templateDir, written);
+    const abs = localPath(ctx, written, props.at(key));
+    if (abs === undefined) return undefined;
     const code: FunctionCode = { kind: 'directory', path: abs };
     ctx.checks.push({
       path: abs,
@@ -180,6 +198,7 @@ function readImageCode(entry: ResourceEntry, props: PropertyReader, metadata: un
     else if (props.has('ImageUri')) imageUri = props.string('ImageUri');
   }
   const build = readImageBuild(entry, metadata, ctx, imageUri === undefined);
+  if (build === 'outside') return undefined;
   if (!imageUri && !build) {
     props.missing(entry.type === 'AWS::Serverless::Function' ? 'ImageUri' : 'Code', 'an Image function needs ImageUri, or Metadata with DockerContext and Dockerfile to build it');
     return undefined;
@@ -190,19 +209,21 @@ function readImageCode(entry: ResourceEntry, props: PropertyReader, metadata: un
   return code;
 }
 
-/** sam build's Metadata keys for an Image function. */
-function readImageBuild(entry: ResourceEntry, metadata: unknown, ctx: FunctionContext, checkPaths: boolean): ImageBuild | undefined {
+/** sam build's Metadata keys for an Image function; `outside` when DockerContext or Dockerfile leaves the template's directory. */
+function readImageBuild(entry: ResourceEntry, metadata: unknown, ctx: FunctionContext, checkPaths: boolean): ImageBuild | 'outside' | undefined {
   if (!isRecord(metadata)) return undefined;
   const reader = new PropertyReader(ctx, metadata, `Resources.${entry.logicalId}.Metadata`);
   if (!reader.has('DockerContext') && !reader.has('Dockerfile')) return undefined;
   const context = reader.string('DockerContext', 'an Image function built from a Dockerfile needs a DockerContext');
   const dockerfile = reader.string('Dockerfile') ?? 'Dockerfile';
   if (context === undefined) return undefined;
-  const contextDir = path.resolve(ctx.templateDir, context);
-  if (checkPaths) {
-    ctx.checks.push({ path: contextDir, written: context, at: reader.at('DockerContext'), expect: 'directory' });
-    ctx.checks.push({ path: path.resolve(contextDir, dockerfile), written: dockerfile, at: reader.at('Dockerfile'), expect: 'file' });
-  }
+  const contextDir = localPath(ctx, context, reader.at('DockerContext'));
+  if (contextDir === undefined) return 'outside';
+  const dockerfilePath = localPath(ctx, dockerfile, reader.at('Dockerfile'), contextDir);
+  if (dockerfilePath === undefined) return 'outside';
+  // With an ImageUri as well, the paths need not exist, but a build would still read them: they must stay inside.
+  ctx.checks.push({ path: contextDir, written: context, at: reader.at('DockerContext'), expect: checkPaths ? 'directory' : 'any' });
+  ctx.checks.push({ path: dockerfilePath, written: dockerfile, at: reader.at('Dockerfile'), expect: checkPaths ? 'file' : 'any' });
   const build: ImageBuild = { contextDir, dockerfile, buildArgs: {} };
   const tag = reader.string('DockerTag');
   if (tag !== undefined) build.tag = tag;
@@ -263,7 +284,8 @@ function readArchitecture(props: PropertyReader): Architecture {
  * `true`/`false`, null as "". What cannot be resolved becomes "" with a warning, as SAM does silently.
  */
 function readEnvironment(props: PropertyReader): Record<string, string> {
-  const env: Record<string, string> = {};
+  // No prototype: a variable may be called `__proto__` or `constructor` like any other.
+  const env = Object.create(null) as Record<string, string>;
   const environment = props.map('Environment');
   if (!environment) return env;
   const variables = environment.Variables;

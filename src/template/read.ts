@@ -1,6 +1,6 @@
 // Reading a template end to end: file → parse → parameters, Globals, conditions, references → functions, APIs, routes, env vars → checked model.
-import { readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { emuError } from '../core/errors.js';
 import { Diagnostics, joinPath, type Positions } from './diagnostics.js';
@@ -10,6 +10,7 @@ import { mergeGlobals, readGlobals } from './globals.js';
 import { Resolver } from './intrinsics.js';
 import { parseParameterOverrides, resolveParameters } from './parameters.js';
 import { parseTemplateText } from './parse.js';
+import { isInside } from './paths.js';
 import { checkReferences } from './references.js';
 import { partitionOf, urlSuffixOf, type ResourceEntry } from './refs.js';
 import { NOT_READ, readResources } from './resources.js';
@@ -30,6 +31,12 @@ export interface ParseTemplateOptions extends Omit<ReadTemplateOptions, 'envVars
 
 type PathKind = 'directory' | 'file' | 'missing';
 
+/** What is on disk at a checked path: its kind, and its real path (symbolic links followed) when it exists. */
+interface Found {
+  kind: PathKind;
+  real?: string;
+}
+
 /** The model before the paths it names are checked. */
 interface Prepared {
   model: TemplateModel;
@@ -47,24 +54,41 @@ export async function readTemplate(templatePath: string, options: ReadTemplateOp
   const envVars = options.envVarsFile === undefined
     ? undefined
     : parseEnvVars(await readText(options.envVarsFile, () => readFile(options.envVarsFile!, 'utf8'), true), options.envVarsFile);
-  const prepared = prepare(text, { ...options, templatePath, ...(envVars ? { envVars } : {}) });
-  const kinds = await Promise.all(prepared.checks.map((c) => stat(c.path).then(kindOf, () => 'missing' as const)));
-  return finish(prepared, kinds);
+  const projectDir = options.projectDir ?? projectRoot(path.dirname(path.resolve(templatePath)));
+  const prepared = prepare(text, { ...options, templatePath, projectDir, ...(envVars ? { envVars } : {}) });
+  const found = await Promise.all(prepared.checks.map(async (c): Promise<Found> => {
+    try {
+      const real = await realpath(c.path);
+      return { kind: kindOf(await stat(real)), real };
+    } catch {
+      return { kind: 'missing' };
+    }
+  }));
+  const realDir = await realpath(projectDir).catch(() => projectDir);
+  return finish(prepared, found, realDir, projectDir);
 }
 
 /** `readTemplate` without promises, for callers that cannot wait (a config loader, say). */
 export function readTemplateSync(templatePath: string, options: ReadTemplateOptions = {}): TemplateModel {
   const text = readTextSync(templatePath);
   const envVars = options.envVarsFile === undefined ? undefined : parseEnvVars(readTextSync(options.envVarsFile, true), options.envVarsFile);
-  const prepared = prepare(text, { ...options, templatePath, ...(envVars ? { envVars } : {}) });
-  const kinds = prepared.checks.map((c) => {
+  const projectDir = options.projectDir ?? projectRoot(path.dirname(path.resolve(templatePath)));
+  const prepared = prepare(text, { ...options, templatePath, projectDir, ...(envVars ? { envVars } : {}) });
+  const found = prepared.checks.map((c): Found => {
     try {
-      return kindOf(statSync(c.path));
+      const real = realpathSync(c.path);
+      return { kind: kindOf(statSync(real)), real };
     } catch {
-      return 'missing' as const;
+      return { kind: 'missing' };
     }
   });
-  return finish(prepared, kinds);
+  let realDir = projectDir;
+  try {
+    realDir = realpathSync(realDir);
+  } catch {
+    // An unreadable project directory: its paths are compared as written.
+  }
+  return finish(prepared, found, realDir, projectDir);
 }
 
 /**
@@ -73,7 +97,7 @@ export function readTemplateSync(templatePath: string, options: ReadTemplateOpti
  */
 export function parseTemplate(text: string, options: ParseTemplateOptions): TemplateModel {
   const prepared = prepare(text, options);
-  return finish(prepared, prepared.checks.map((c) => (c.expect === 'file' ? 'file' : 'directory')));
+  return finish(prepared, prepared.checks.map((c) => ({ kind: c.expect === 'file' ? 'file' : 'directory' })));
 }
 
 function kindOf(stats: { isDirectory(): boolean }): PathKind {
@@ -103,10 +127,19 @@ function readError(file: string, err: unknown, envVars: boolean) {
   return emuError('EMU_TEMPLATE_READ_FAILED', file, (err as Error).message);
 }
 
-function finish({ model, diag, checks }: Prepared, kinds: readonly PathKind[]): TemplateModel {
+/**
+ * Reports what the checked paths turned out to be. `realDir` is the template's directory with symbolic
+ * links followed: a path that is inside as written but whose real path is not (a link out of the
+ * project) is refused like a `..` that leaves it.
+ */
+function finish({ model, diag, checks }: Prepared, found: readonly Found[], realDir?: string, projectDir?: string): TemplateModel {
   checks.forEach((check, i) => {
-    const kind = kinds[i]!;
-    if (kind === 'missing') {
+    const { kind, real } = found[i]!;
+    if (real !== undefined && realDir !== undefined && !isInside(realDir, real)) {
+      diag.error('EMU_TEMPLATE_PATH_OUTSIDE', check.at, check.written, `${real} (through a symbolic link)`, projectDir ?? model.templateDir);
+    } else if (check.expect === 'any') {
+      // Need not exist; only containment matters.
+    } else if (kind === 'missing') {
       diag.error('EMU_TEMPLATE_CODE_NOT_FOUND', check.at, check.expect === 'file' ? 'file' : 'directory', check.written);
     } else if (check.expect === 'directory' && kind === 'file') {
       diag.error('EMU_TEMPLATE_BAD_PROPERTY', check.at, `"${check.written}" is a file, not a directory`);
@@ -123,10 +156,19 @@ function finish({ model, diag, checks }: Prepared, kinds: readonly PathKind[]): 
   return model;
 }
 
+/** The git repository around a directory (the nearest ancestor holding `.git`), else the directory itself. */
+export function projectRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
 function prepare(text: string, options: ParseTemplateOptions): Prepared {
   const file = options.templatePath;
   const templatePath = path.resolve(file);
   const templateDir = path.dirname(templatePath);
+  const projectDir = path.resolve(options.projectDir ?? templateDir);
   const diag = new Diagnostics(file);
   const overrides = typeof options.parameterOverrides === 'string'
     ? parseParameterOverrides(options.parameterOverrides)
@@ -183,12 +225,12 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
 
   const checks: PathCheck[] = [];
   const readerCtx = { diag, positions, resolver };
-  const layers = readLayerIndex(ofType(LAYER_TYPES), { ...readerCtx, templateDir, checks });
+  const layers = readLayerIndex(ofType(LAYER_TYPES), { ...readerCtx, templateDir, projectDir, checks });
   const functions: FunctionSpec[] = [];
   const functionEntries = ofType(FUNCTION_TYPES);
   const byName = new Map<string, FunctionSpec>();
   for (const entry of functionEntries) {
-    const fn = readFunction(entry, metadata.get(entry.logicalId), { ...readerCtx, templateDir, checks, layers });
+    const fn = readFunction(entry, metadata.get(entry.logicalId), { ...readerCtx, templateDir, projectDir, checks, layers });
     if (!fn) continue;
     // Lambda names are unique per account and region; two would make invocations by name ambiguous.
     const other = byName.get(fn.functionName);
