@@ -75,6 +75,36 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
   });
 }
 
+/**
+ * Reads and drops what is left of a refused body, up to `maxBytes` or `maxMs`, so that the client
+ * is still listening when the refusal arrives (answering mid-upload and closing resets the
+ * connection, and the client never sees the 413). Nothing is kept.
+ */
+export function drainBody(stream: Readable, maxBytes: number, maxMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, maxMs);
+    if (stream.readableEnded) return done();
+    stream.on('data', onData);
+    stream.on('end', done);
+    stream.on('error', done);
+    stream.on('close', done);
+    stream.resume();
+  });
+}
+
 /** The integration timeout option: one value for every API, or one per API kind. */
 export type IntegrationTimeoutOption = number | Partial<Record<ApiKind, number>>;
 

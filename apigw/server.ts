@@ -12,7 +12,7 @@ import { LIMITS } from '../src/core/wire.js';
 import { clientIp } from './request.js';
 import { gatewayError } from './errors.js';
 import { Gateway } from './gateway.js';
-import { checkRequestHeaders, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
+import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
 import type { GatewayResponse } from './response.js';
 import { compileRoutes } from './router.js';
 import { GATEWAY_DEFAULTS, HEADER } from './wire.js';
@@ -56,6 +56,13 @@ export interface ApiGatewayServer {
  * Gateway's 10,240 bytes so that almost every oversized request gets AWS's JSON answer.
  */
 const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * How much more of a refused body is read and dropped before answering: a body somewhat over the
+ * limit gets a clean 413; a huge one is cut off (its client may then see the connection close).
+ */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 5_000;
 
 /** Statuses whose responses carry neither a body nor a Content-Length. */
 const BODYLESS_STATUS = (status: number) => status < 200 || status === 204 || status === 304;
@@ -104,6 +111,15 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   });
   app.all('*', () => undefined);
   await app.ready();
+  // `Expect: 100-continue` with a declared body over 10 MB is refused before the client sends it.
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers[HEADER.contentLength] ?? 0) > LIMITS.apiPayloadBytes) {
+      serve(req, res);
+      return;
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  });
 
   const host = options.host ?? '127.0.0.1';
   let port: number;
@@ -147,7 +163,10 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
     return;
   }
   if (!read.ok) {
-    // The rest of the body is never read: the connection closes after the answer.
+    // The rest is read and dropped (bounded) so the client hears the refusal, then the connection closes;
+    // a client still waiting for 100 Continue sends nothing more.
+    const waitsForContinue = /100-continue/i.test(String(req.headers.expect ?? '')) && Number(req.headers[HEADER.contentLength] ?? 0) > LIMITS.apiPayloadBytes;
+    if (!waitsForContinue) await drainBody(req, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
     send(res, gateway.refuse(kind, identity, read.breach, { method, url }), logger, true);
     return;
   }
