@@ -1,6 +1,6 @@
 // The flags every template command shares, mapped to EmulatorOptions through one typed table.
-import { emuError, LOG_LEVELS, type EmulatorOptions } from '../index.js';
-import { parseArgs, parsePositiveInt, type FlagSpec, type Parsed } from './args.js';
+import { createEmulator, emuError, LOG_LEVELS, type Emulator, type EmulatorOptions } from '../index.js';
+import { parseArgs, parsePort, parsePositiveInt, type FlagSpec, type Parsed } from './args.js';
 
 /** One flag: its spelling, the option field it sets, and how its text becomes the value. */
 interface OptionFlag extends FlagSpec {
@@ -69,4 +69,40 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+}
+
+/**
+ * The serving commands' shared life: flags, --help, the emulator on the command's port, the
+ * function output on stdout, then wait for SIGINT/SIGTERM and close. `announce` prints what is
+ * served, or says why there is nothing to serve (then the command exits 1).
+ */
+export async function serveCommand(
+  command: 'start-api' | 'start-lambda',
+  argv: readonly string[],
+  help: string,
+  defaultPort: number,
+  announce: (emu: Emulator) => string | { error: string },
+): Promise<number> {
+  const { options, parsed } = parseCommand(command, argv, [{ name: 'port', short: 'p', value: true }]);
+  if (parsed.flags.has('help')) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const port = parsed.flags.has('port') ? parsePort(parsed.flags.get('port') as string, 'port') : defaultPort;
+  const emu = await createEmulator({
+    ...options,
+    port: command === 'start-api' ? port : false,
+    lambdaPort: command === 'start-lambda' ? port : false,
+    onFunctionOutput: (chunk) => void process.stdout.write(chunk.text),
+  });
+  const said = announce(emu);
+  if (typeof said !== 'string') {
+    await emu.close();
+    process.stderr.write(`emulate ${command}: ${said.error}\n`);
+    return 1;
+  }
+  process.stderr.write(said);
+  await untilSignal();
+  await emu.close();
+  return 0;
 }

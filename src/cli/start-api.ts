@@ -1,7 +1,6 @@
 // `emulate start-api`: the API Gateway front end (HTTP API payload 2.0, REST payload 1.0) over the template's routes.
-import { createEmulator, formatRouteTable } from '../index.js';
-import { parsePort } from './args.js';
-import { commonHelp, parseCommand, untilSignal } from './common.js';
+import { formatRouteTable } from '../index.js';
+import { commonHelp, serveCommand } from './common.js';
 
 export const START_API_HELP = `Usage: emulate start-api [options]
 
@@ -17,26 +16,10 @@ Options:
 ${commonHelp('start-api')}
 `;
 
-export async function startApiCommand(argv: readonly string[]): Promise<number> {
-  const { options, parsed } = parseCommand('start-api', argv, [{ name: 'port', short: 'p', value: true }]);
-  if (parsed.flags.has('help')) {
-    process.stdout.write(START_API_HELP);
-    return 0;
-  }
-  const port = parsed.flags.has('port') ? parsePort(parsed.flags.get('port') as string, 'port') : 3000;
-  const emu = await createEmulator({
-    ...options,
-    port,
-    lambdaPort: false,
-    onFunctionOutput: (chunk) => void process.stdout.write(chunk.text),
-  });
-  if (emu.apiUrl === undefined) {
-    await emu.close();
-    process.stderr.write('emulate start-api: the template has no HttpApi or Api events; nothing to serve (see emulate validate)\n');
-    return 1;
-  }
-  process.stderr.write(`${formatRouteTable(emu.routes, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`);
-  await untilSignal();
-  await emu.close();
-  return 0;
+export function startApiCommand(argv: readonly string[]): Promise<number> {
+  return serveCommand('start-api', argv, START_API_HELP, 3000, (emu) =>
+    emu.apiUrl === undefined
+      ? { error: 'the template has no HttpApi or Api events; nothing to serve (see emulate validate)' }
+      : `${formatRouteTable(emu.routes, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`,
+  );
 }

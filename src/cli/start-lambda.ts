@@ -1,7 +1,5 @@
 // `emulate start-lambda`: the Lambda Invoke API for AWS SDKs and the AWS CLI, over the template's functions.
-import { createEmulator } from '../index.js';
-import { parsePort } from './args.js';
-import { commonHelp, parseCommand, untilSignal } from './common.js';
+import { commonHelp, serveCommand } from './common.js';
 
 export const START_LAMBDA_HELP = `Usage: emulate start-lambda [options]
 
@@ -21,24 +19,9 @@ Options:
 ${commonHelp('start-lambda')}
 `;
 
-export async function startLambdaCommand(argv: readonly string[]): Promise<number> {
-  const { options, parsed } = parseCommand('start-lambda', argv, [{ name: 'port', short: 'p', value: true }]);
-  if (parsed.flags.has('help')) {
-    process.stdout.write(START_LAMBDA_HELP);
-    return 0;
-  }
-  const port = parsed.flags.has('port') ? parsePort(parsed.flags.get('port') as string, 'port') : 3001;
-  const emu = await createEmulator({
-    ...options,
-    port: false,
-    lambdaPort: port,
-    onFunctionOutput: (chunk) => void process.stdout.write(chunk.text),
-  });
-  process.stderr.write(
+export function startLambdaCommand(argv: readonly string[]): Promise<number> {
+  return serveCommand('start-lambda', argv, START_LAMBDA_HELP, 3001, (emu) =>
     `emulate start-lambda: ${emu.functions.length} function(s): ${emu.functions.map((f) => f.functionName).join(', ')}\n` +
-      `emulate start-lambda: Listening on ${emu.lambdaUrl}\n`,
+    `emulate start-lambda: Listening on ${emu.lambdaUrl}\n`,
   );
-  await untilSignal();
-  await emu.close();
-  return 0;
 }
