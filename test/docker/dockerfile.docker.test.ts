@@ -29,6 +29,28 @@ describe.skipIf(!enabled)('the emulator Dockerfile', () => {
     expect(user.stdout.trim()).toBe('1000:1000');
   });
 
+  it('runs emulate rie inside the image, answering an invocation of a bootstrap mounted into it', async () => {
+    const name = `emulate-rie-${process.pid}`;
+    const port = 20000 + (process.pid % 20000);
+    const started = run([
+      'run', '-d', '--rm', '--name', name, '--network', 'host',
+      '-v', `${REPO}fixtures/rie:/fixtures:ro`,
+      TAG, 'rie', '--runtime-interface-emulator-address', `127.0.0.1:${port}`, '--runtime-api-address', `127.0.0.1:${port + 1}`, '--', '/fixtures/scripted-runtime.mjs',
+    ]);
+    expect(started.status, started.stderr).toBe(0);
+    try {
+      let answer: Response | undefined;
+      for (let i = 0; i < 100 && !answer; i++) {
+        answer = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`, { method: 'POST', body: '{"action":"echo","in":"image"}' }).catch(() => undefined);
+        if (!answer) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(answer?.status).toBe(200);
+      expect(await answer!.json()).toMatchObject({ echo: { action: 'echo', in: 'image' } });
+    } finally {
+      run(['rm', '-f', name]);
+    }
+  });
+
   it('ships production dependencies only (no aws-lambda-ric, TypeScript or vitest)', () => {
     const probe = run(['run', '--rm', '--network', 'host', '--entrypoint', 'node', TAG, '-e', 'console.log(JSON.stringify(require("fs").readdirSync("node_modules")))']);
     const modules = JSON.parse(probe.stdout) as string[];
