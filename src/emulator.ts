@@ -265,7 +265,10 @@ class EmulatorInstance implements Emulator {
 
   /** `--runner`: Docker when asked (or, for auto, when a daemon answers), else host processes. */
   private async chooseRunner(): Promise<void> {
-    if (this.opts.runner === 'process') return;
+    if (this.opts.runner === 'process') {
+      this.logger.info('functions run as host processes (--runner process)');
+      return;
+    }
     const docker = createDockerClient();
     if (this.opts.runner === 'auto' && !(await isDockerAvailable(docker))) {
       this.logger.info('no Docker daemon answers; functions run as host processes (--runner process)');
@@ -276,6 +279,7 @@ class EmulatorInstance implements Emulator {
     const removed = await removeLeftoverContainers(docker, this.logger);
     if (removed > 0) this.logger.info({ removed }, 'removed containers a previous emulator left behind');
     this.runtimeApiHost = await runtimeApiBindAddress(docker, this.dockerNetworkOptions());
+    this.logger.info(`functions run in Docker containers (--runner ${this.opts.runner})`);
   }
 
   private dockerNetworkOptions(): { dockerNetwork?: string; containerHost?: string } {
