@@ -26,8 +26,14 @@ export interface EnvironmentOptions extends FunctionIdentity {
   maxLogBytes?: number;
 }
 
-/** A failed init's payload is the runtime's own `/init/error` body (verbatim) or an emulator message that needs the request id. */
-type InitResult = { ok: true; initDurationMs: number } | { ok: false; kind: FailureKind; payload: Buffer; verbatim?: boolean };
+/**
+ * A failed init answers with the runtime's own `/init/error` body, or with an emulator-made error whose
+ * message (`Error: …`) Lambda prefixes with the invocation's request id.
+ */
+type InitResult =
+  | { ok: true; initDurationMs: number }
+  | { ok: false; kind: FailureKind; body: Buffer }
+  | { ok: false; kind: FailureKind; errorType: string; reason: string };
 
 /** What ended the wait for a runtime event. */
 type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { tag: 'timeout' };
@@ -94,7 +100,7 @@ class Environment implements ExecutionEnvironment {
     const wasCold = this.init === undefined;
     const init = await this.ensureInit();
     if (!init.ok) {
-      const payload = init.verbatim ? init.payload : this.withRequestId(init.payload, requestId);
+      const payload = 'body' in init ? init.body : errorBody(init.errorType, `RequestId: ${requestId} Error: ${init.reason}`);
       return this.finish(requestId, { ok: false, kind: init.kind, payload }, 0, undefined);
     }
     const initDurationMs = wasCold ? init.initDurationMs : undefined;
@@ -166,7 +172,7 @@ class Environment implements ExecutionEnvironment {
       this.init = undefined;
       const reason = isEmulatorError(err) ? err.message : String(err);
       this.log.error({ err: reason }, 'runtime could not be started');
-      return { ok: false, kind: 'init', payload: errorBody('Runtime.InvalidEntrypoint', `Error: ${reason}`) };
+      return { ok: false, kind: 'init', errorType: 'Runtime.InvalidEntrypoint', reason };
     }
     this.process = proc;
     void proc.exited.then((exit) => {
@@ -198,17 +204,13 @@ class Environment implements ExecutionEnvironment {
     switch (outcome.tag) {
       case 'init-error':
         this.log.info({ errorType: outcome.failure.errorType }, 'runtime reported an init error');
-        return { ok: false, kind: 'init', payload: outcome.failure.body, verbatim: true };
+        return { ok: false, kind: 'init', body: outcome.failure.body };
       case 'exit':
         this.log.info({ exit: outcome.exit.description }, 'runtime exited during init');
-        return { ok: false, kind: 'exit', payload: exitPayload(outcome.exit) };
+        return { ok: false, kind: 'exit', errorType: 'Runtime.ExitError', reason: exitReason(outcome.exit) };
       case 'timeout':
         this.log.info({ initTimeoutMs: this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS }, 'runtime init timed out');
-        return {
-          ok: false,
-          kind: 'timeout',
-          payload: errorBody('Sandbox.Timedout', `Error: ${timeoutMessage(this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)}`),
-        };
+        return { ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', reason: timeoutMessage(this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS) };
     }
   }
 
@@ -285,12 +287,6 @@ class Environment implements ExecutionEnvironment {
     timer.unref();
     state.stop = () => clearInterval(timer);
     return state;
-  }
-
-  /** Emulator-made messages start `Error: …`; Lambda prefixes them with the request id. */
-  private withRequestId(payload: Buffer, requestId: string): Buffer {
-    const parsed = JSON.parse(payload.toString('utf8')) as { errorType: string; errorMessage: string };
-    return errorBody(parsed.errorType, `RequestId: ${requestId} ${parsed.errorMessage}`);
   }
 
   private fromOutcome(outcome: RuntimeOutcome, requestId: string): { ok: true; payload: Buffer; contentType?: string } | { ok: false; kind: FailureKind; payload: Buffer } {
@@ -390,10 +386,6 @@ function exitWatch(proc: RuntimeProcess): ExitWatch {
 /** `exit status 1` → `Runtime exited with error: exit status 1`; a clean exit has no reason (Lambda's wording). */
 function exitReason(exit: ExitInfo): string {
   return exit.code === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${exit.description}`;
-}
-
-function exitPayload(exit: ExitInfo): Buffer {
-  return errorBody('Runtime.ExitError', `Error: ${exitReason(exit)}`);
 }
 
 function sleep(ms: number): Promise<void> {
