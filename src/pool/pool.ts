@@ -89,20 +89,21 @@ export class EnvironmentPool implements Invoker {
   }
 
   /** Creates environments without starting their runtimes, so listener problems surface at start-up. */
-  async reserve(count: number): Promise<void> {
-    const envs: ExecutionEnvironment[] = [];
-    while (envs.length < count && this.all.size + this.starting < this.options.maxConcurrency) envs.push(await this.create());
-    for (const env of envs) this.release(env);
+  reserve(count: number): Promise<void> {
+    return this.add(count, false);
   }
 
   /** Starts `count` environments and waits for their init (`--warm-containers EAGER`). */
-  async warm(count = 1): Promise<void> {
+  warm(count = 1): Promise<void> {
+    return this.add(count, true);
+  }
+
+  /** Creates up to `count` environments within the limit, optionally initialises them, and leaves them idle. */
+  private async add(count: number, init: boolean): Promise<void> {
     const envs: ExecutionEnvironment[] = [];
     try {
-      for (let i = 0; i < count && this.all.size + this.starting < this.options.maxConcurrency; i++) {
-        envs.push(await this.create());
-      }
-      await Promise.all(envs.map((env) => env.prepare()));
+      while (envs.length < count && this.all.size + this.starting < this.options.maxConcurrency) envs.push(await this.create());
+      if (init) await Promise.all(envs.map((env) => env.prepare()));
     } finally {
       for (const env of envs) this.release(env);
     }
