@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isEmulatorError } from '../src/core/errors.js';
 import type { InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
-import { closeServer, formatHostPort, listen } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
 import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
 
 /** The function a request names, and the version that answers for it. */
@@ -116,18 +116,6 @@ const tooLargeForEvent = (size: number): ServiceError => ({
   message: `${size} byte payload is too large for the Event invocation type (limit ${LIMITS.asyncRequestBytes} bytes)`,
 });
 
-/** Reads a body up to `limit` bytes; past it, stops buffering (the rest is drained, never kept) and reports the size. */
-async function readLimited(req: IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Answering before the upload ends would reset the client mid-write, so the excess is read and dropped.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? { size } : { body: Buffer.concat(chunks, size), size };
-}
-
 function validation(field: string, value: string, constraint: string): ServiceError {
   return {
     status: 400,
@@ -219,7 +207,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       return sendServiceError(res, parsed);
     }
     const limit = parsed.type === 'Event' ? LIMITS.asyncRequestBytes : LIMITS.syncRequestBytes;
-    const read = await readLimited(req, limit);
+    const read = await readCapped(req, limit);
     if (!read.body) {
       log.warn({ bytes: read.size, limit, over: read.size - limit }, 'request payload is over the limit; the function was not invoked');
       return sendServiceError(res, parsed.type === 'Event' ? tooLargeForEvent(read.size) : tooLarge());

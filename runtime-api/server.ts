@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { deferred, type Deferred } from '../src/core/async.js';
 import type { Logger } from '../src/core/logger.js';
-import { closeServer, formatHostPort, listen } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
 import {
   ERROR_CAUSE_CONTENT_TYPE,
   LIMITS,
@@ -58,6 +58,7 @@ export interface RunningInvocation {
 }
 
 const JSON_TYPE = 'application/json';
+const EMPTY = Buffer.alloc(0);
 const ACCEPTED = Buffer.from('{"status":"OK"}\n');
 const NOT_FOUND = Buffer.from('404 page not found\n');
 const LOGS_STUB = Buffer.from('{"errorMessage":"Logs API is not supported","errorType":"Logs.NotSupported"}\n');
@@ -76,17 +77,6 @@ export function sanitizeErrorType(value: string | undefined): string | undefined
   if (!value) return undefined;
   if (ERROR_TYPE_PATTERN.test(value)) return value;
   return value.startsWith('Function.') ? 'Function.Unknown' : 'Runtime.Unknown';
-}
-
-/** Reads a request body, counting every byte but keeping at most `limit`. */
-async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return { body: size <= limit ? Buffer.concat(chunks, size) : Buffer.alloc(0), size };
 }
 
 function send(res: ServerResponse, status: number, body?: Buffer, contentType = JSON_TYPE): void {
@@ -303,7 +293,7 @@ export class RuntimeApiServer {
       current.outcome.resolve({ kind: 'bad-response-mode', mode: String(mode) });
       return send(res, 400, apiError('Invalid function response mode', 'InvalidFunctionResponseMode'));
     }
-    const { body, size } = await readBody(req, LIMITS.runtimeResponseBytes);
+    const { body = EMPTY, size } = await readCapped(req, LIMITS.runtimeResponseBytes);
     if (this.current !== current) return send(res, 400, apiError('Invalid request ID', 'InvalidRequestID'));
     this.state = 'RuntimeResponseSentState';
     if (size > LIMITS.runtimeResponseBytes) {
@@ -337,7 +327,7 @@ export class RuntimeApiServer {
   }
 
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { body, size } = await readBody(req, LIMITS.runtimeResponseBytes);
+    const { body = EMPTY, size } = await readCapped(req, LIMITS.runtimeResponseBytes);
     if (this.state !== 'Started') return send(res, 403, transitionError(this.state, 'InitError'));
     if (size > LIMITS.runtimeResponseBytes) {
       return send(res, 413, apiError(`Exceeded maximum allowed payload size (${LIMITS.runtimeResponseBytes} bytes).`, 'RequestEntityTooLarge'));

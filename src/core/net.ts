@@ -1,5 +1,5 @@
 // Listening helpers shared by every server the emulator owns: one way to bind, one wording for failures.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { emuError } from './errors.js';
 
@@ -30,4 +30,18 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * Reads a request body to its end, counting every byte but keeping at most `limit`: an oversized body
+ * is drained (so the client hears the answer) and comes back without `body`, with its full size.
+ */
+export async function readCapped(req: IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? { size } : { body: Buffer.concat(chunks, size), size };
 }
