@@ -13,8 +13,8 @@ export interface EnvironmentOptions extends FunctionIdentity {
   id: string;
   launch: Launch;
   logger: Logger;
-  /** The function's log stream: runtime output and START/END/REPORT lines. */
-  output: (chunk: string | Buffer) => void;
+  /** The function's log stream: runtime output and START/END/REPORT lines; `ended` on the chunk that ends an invocation's log. */
+  output: (chunk: string | Buffer, ended?: boolean) => void;
   /** Lambda's on-demand init phase limit (10 s). */
   initTimeoutMs?: number;
   /** Where the Runtime API listens; 127.0.0.1:0 by default. */
@@ -329,7 +329,7 @@ class Environment implements ExecutionEnvironment {
       quiet = this.chunksSeen === seen ? quiet + 1 : 0;
     }
     const maxMemory = this.process?.maxMemoryUsedMb?.();
-    // END and REPORT go out as one write: one syscall fewer per invocation on the hot path.
+    // END and REPORT go out as one chunk, the one that ends the invocation's log.
     this.emit(
       endLine(requestId) +
       reportLine({
@@ -339,6 +339,7 @@ class Environment implements ExecutionEnvironment {
         maxMemoryUsedMb: maxMemory ?? this.options.memorySizeMb,
         ...(initDurationMs !== undefined ? { initDurationMs } : {}),
       }),
+      true,
     );
     const log = Buffer.concat(this.collecting ?? []).toString('utf8');
     this.collecting = undefined;
@@ -348,10 +349,10 @@ class Environment implements ExecutionEnvironment {
     return { ...base, ok: false, kind: outcome.kind, error, payload: outcome.payload };
   }
 
-  private emit(chunk: string | Buffer): void {
+  private emit(chunk: string | Buffer, ended = false): void {
     if (this.closed) return;
     this.chunksSeen++;
-    this.options.output(chunk);
+    this.options.output(chunk, ended);
     if (!this.collecting) return;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.collecting.push(buf);

@@ -253,7 +253,7 @@ class EmulatorInstance implements Emulator {
           timeoutMs: fn.timeoutSeconds * 1000,
           memorySizeMb: fn.memorySizeMb,
           logger: this.logger.child({ fn: fn.functionName }),
-          output: (chunk) => this.functionOutput(fn, chunk),
+          output: (chunk, ended) => this.functionOutput(fn, chunk, ended),
           host: this.runtimeApiHost,
           ids: this.ids,
           launch: await this.launchFor(fn),
@@ -319,8 +319,8 @@ class EmulatorInstance implements Emulator {
     return launch;
   }
 
-  private functionOutput(fn: FunctionSpec, chunk: string | Buffer): void {
-    const entry = { functionName: fn.functionName, text: chunk.toString() };
+  private functionOutput(fn: FunctionSpec, chunk: string | Buffer, ended?: boolean): void {
+    const entry: FunctionLogChunk = { functionName: fn.functionName, text: chunk.toString(), ...(ended ? { invocationEnd: true } : {}) };
     this.logs.push(entry);
     // Trimmed in batches: one splice per MAX_LOG_CHUNKS chunks instead of one per chunk.
     if (this.logs.length > 2 * MAX_LOG_CHUNKS) this.logs.splice(0, this.logs.length - MAX_LOG_CHUNKS);

@@ -26,3 +26,6 @@ export type { ErrorCode } from './core/errors.js';
 /** Log levels and formats accepted by the emulator's logger. */
 export { LOG_LEVELS, isLogLevel } from './core/logger.js';
 export type { LogLevel, LogFormat } from './core/logger.js';
+/** Function output to a stream at most one write per event-loop turn (how the CLI prints `onFunctionOutput`). */
+export { batchedOutput } from './core/batched-output.js';
+export type { BatchedOutput } from './core/batched-output.js';

@@ -12,6 +12,8 @@ export type WarmContainers = 'EAGER' | 'LAZY';
 export interface FunctionLogChunk {
   functionName: string;
   text: string;
+  /** Set on the chunk that ends an invocation's log (its END and REPORT lines). */
+  invocationEnd?: true;
 }
 
 export interface EmulatorOptions {

@@ -4,6 +4,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi } from '../runtime-api/invoke-api.js';
 import { emuError } from './core/errors.js';
+import { batchedOutput } from './core/batched-output.js';
 import type { InvokeRequest, InvokeResult } from './core/invoke.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './core/logger.js';
 import { EnvironmentPool } from './pool/pool.js';
@@ -31,7 +32,7 @@ export interface RieOptions {
   logFormat?: LogFormat;
   logger?: Logger;
   /** The function's log stream (default: stdout, as RIE). */
-  output?: (chunk: string | Buffer) => void;
+  output?: (chunk: string | Buffer, ended?: boolean) => void;
 }
 
 export interface RieServer {
@@ -137,7 +138,7 @@ export function functionTimeoutMs(env: Record<string, string | undefined>): numb
 export async function startRie(options: RieOptions = {}): Promise<RieServer> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', format: options.logFormat ?? 'rie' });
-  const output = options.output ?? ((chunk: string | Buffer) => void process.stdout.write(chunk));
+  const output = options.output ?? batchedOutput(process.stdout);
   const timeoutMs = functionTimeoutMs(env);
   const boot = resolveBootstrap(options.command ?? [], env, options.cwd ?? process.cwd());
   checkBootstrap(boot.file, env, boot.cwd);

@@ -1,5 +1,5 @@
 // The flags every template command shares, mapped to EmulatorOptions through one typed table.
-import { createEmulator, emuError, LOG_LEVELS, type Emulator, type EmulatorOptions } from '../index.js';
+import { batchedOutput, createEmulator, emuError, LOG_LEVELS, type Emulator, type EmulatorOptions } from '../index.js';
 import { parseArgs, parsePort, parsePositiveInt, type FlagSpec, type Parsed } from './args.js';
 
 /** One flag: its spelling, the option field it sets, and how its text becomes the value. */
@@ -89,11 +89,12 @@ export async function serveCommand(
     return 0;
   }
   const port = parsed.flags.has('port') ? parsePort(parsed.flags.get('port') as string, 'port') : defaultPort;
+  const output = batchedOutput(process.stdout);
   const emu = await createEmulator({
     ...options,
     port: command === 'start-api' ? port : false,
     lambdaPort: command === 'start-lambda' ? port : false,
-    onFunctionOutput: (chunk) => void process.stdout.write(chunk.text),
+    onFunctionOutput: (chunk) => output(chunk.text, chunk.invocationEnd),
   });
   const said = announce(emu);
   if (typeof said !== 'string') {

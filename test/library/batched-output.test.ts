@@ -1,0 +1,49 @@
+// batchedOutput: what the CLI prints function output with — one write per event-loop turn, nothing lost or reordered.
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { batchedOutput } from '../../src/index.js';
+
+function recorder() {
+  const writes: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      writes.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, writes };
+}
+
+describe('batchedOutput', () => {
+  it('joins the chunks of one turn into one write, in order, strings and bytes alike', async () => {
+    const { stream, writes } = recorder();
+    const out = batchedOutput(stream);
+    out('START\n');
+    out(Buffer.from('log line\n'));
+    out('END\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['START\nlog line\nEND\n']);
+    out('next turn\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['START\nlog line\nEND\n', 'next turn\n']);
+  });
+
+  it('writes at once, with what is pending, when told the chunk ends an invocation’s log', () => {
+    const { stream, writes } = recorder();
+    const out = batchedOutput(stream);
+    out('START\n');
+    out('END\nREPORT\n', true);
+    expect(writes).toEqual(['START\nEND\nREPORT\n']);
+  });
+
+  it('writes at once when a turn holds 64 KiB, and on flush()', () => {
+    const { stream, writes } = recorder();
+    const out = batchedOutput(stream);
+    out('x'.repeat(70_000));
+    expect(writes.map((w) => w.length)).toEqual([70_000]);
+    out('tail');
+    out.flush();
+    expect(writes.at(-1)).toBe('tail');
+  });
+});
