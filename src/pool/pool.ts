@@ -29,7 +29,9 @@ export interface PoolOptions {
 
 const CPU_COUNT = availableParallelism();
 const SHRINK_COOLDOWN_MS = 2_000;
-const SHRINK_INTERVAL_MS = 250;
+const SHRINK_INTERVAL_MS = 100;
+/** Invocations per window of the fastest-duration signal. */
+const SPEED_WINDOW = 32;
 
 interface Waiter {
   resolve(env: ExecutionEnvironment): void;
@@ -48,8 +50,15 @@ export class EnvironmentPool implements Invoker {
   private starting = 0;
   /** No surplus environment is stopped before this time (cool-down after a scale-out, pacing between stops). */
   private noShrinkUntil = 0;
-  /** Moving average of recent invocation durations (ms), the signal for how far to scale out. */
-  private recentMs: number | undefined;
+  /**
+   * The fastest recent invocation (ms), over the current and the previous window: the signal for how
+   * far to scale out. Not an average: a fast function's durations grow when its runtimes compete for
+   * the CPU, and an average would then call for yet more runtimes; the fastest one stays fast.
+   */
+  private fastestMs: number | undefined;
+  private windowFastestMs = Infinity;
+  private previousWindowFastestMs = Infinity;
+  private windowCount = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -68,11 +77,21 @@ export class EnvironmentPool implements Invoker {
     const env = await this.acquire();
     try {
       const result = await env.invoke(request);
-      this.recentMs = this.recentMs === undefined ? result.durationMs : this.recentMs * 0.8 + result.durationMs * 0.2;
+      this.observe(result.durationMs);
       return result;
     } finally {
       this.release(env);
     }
+  }
+
+  private observe(durationMs: number): void {
+    this.windowFastestMs = Math.min(this.windowFastestMs, durationMs);
+    if (++this.windowCount === SPEED_WINDOW) {
+      this.previousWindowFastestMs = this.windowFastestMs;
+      this.windowFastestMs = Infinity;
+      this.windowCount = 0;
+    }
+    this.fastestMs = Math.min(this.windowFastestMs, this.previousWindowFastestMs);
   }
 
   /**
@@ -84,7 +103,7 @@ export class EnvironmentPool implements Invoker {
   private get scaleLimit(): number {
     const max = this.options.maxConcurrency;
     const delay = this.options.scaleOutDelayMs ?? 0;
-    if (delay === 0 || this.options.overflow === 'throttle' || this.recentMs === undefined || this.recentMs >= delay) return max;
+    if (delay === 0 || this.options.overflow === 'throttle' || this.fastestMs === undefined || this.fastestMs >= delay) return max;
     return Math.min(max, Math.max(1, this.options.cpuCount ?? CPU_COUNT));
   }
 
@@ -214,7 +233,7 @@ export class EnvironmentPool implements Invoker {
       }
       return;
     }
-    if (this.all.size > this.scaleLimit && this.recentMs! < (this.options.scaleOutDelayMs ?? 0) / 2 && Date.now() >= this.noShrinkUntil) {
+    if (this.all.size > this.scaleLimit && this.fastestMs! < (this.options.scaleOutDelayMs ?? 0) / 2 && Date.now() >= this.noShrinkUntil) {
       // One at a time, and not right after a scale-out: a load that comes and goes must not churn runtimes.
       this.noShrinkUntil = Date.now() + SHRINK_INTERVAL_MS;
       // A burst of cold starts scaled a fast function past its cores: shrink back (with hysteresis);
