@@ -121,6 +121,8 @@ export class RuntimeApiServer {
   /** An invocation waiting for the runtime's next `/next`. */
   private pending: Current | undefined;
   private heldNext: ServerResponse | undefined;
+  /** A `/next` pipelined behind the answer still being read: served once that answer is in. */
+  private nextAfterPost: ServerResponse | undefined;
   private readyDeferred = deferred<void>();
   private initFailedDeferred = deferred<InitFailure>();
   private closed = false;
@@ -162,6 +164,8 @@ export class RuntimeApiServer {
     this.initFailedDeferred = deferred<InitFailure>();
     this.heldNext?.destroy();
     this.heldNext = undefined;
+    this.nextAfterPost?.destroy();
+    this.nextAfterPost = undefined;
     this.current = undefined;
     this.pending = undefined;
   }
@@ -220,10 +224,12 @@ export class RuntimeApiServer {
       const action = slash === -1 ? '' : rest.slice(slash + 1);
       if (action === 'response' || action === 'error') {
         if (method !== 'POST') return send(res, 405);
-        void this.post(req, res, decodeURIComponent(rest.slice(0, slash)), action).catch((err: unknown) => {
-          this.logger.error({ err }, 'runtime API request failed');
-          send(res, 500);
-        });
+        void this.post(req, res, decodeURIComponent(rest.slice(0, slash)), action)
+          .catch((err: unknown) => {
+            this.logger.error({ err }, 'runtime API request failed');
+            send(res, 500);
+          })
+          .finally(() => this.afterPost());
         return;
       }
     }
@@ -259,6 +265,13 @@ export class RuntimeApiServer {
         break;
       case 'Ready':
         break;
+      case 'InvocationResponse':
+      case 'InvocationErrorResponse':
+        // The runtime sent /next right behind its answer (pipelined, as emulate's Node client does): it
+        // becomes the next state once the answer is read.
+        this.nextAfterPost?.destroy();
+        this.nextAfterPost = res;
+        return;
       default:
         return send(res, 403, transitionError(this.state, 'Ready'));
     }
@@ -324,6 +337,14 @@ export class RuntimeApiServer {
       current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
     }
     send(res, 202, ACCEPTED);
+  }
+
+  /** Serves a `/next` that waited for the answer in front of it. */
+  private afterPost(): void {
+    const res = this.nextAfterPost;
+    if (!res || this.state === 'InvocationResponse' || this.state === 'InvocationErrorResponse') return;
+    this.nextAfterPost = undefined;
+    if (!res.destroyed) this.next(res);
   }
 
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {

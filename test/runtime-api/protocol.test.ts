@@ -1,5 +1,5 @@
 // The Runtime API on the wire, driven by a hand-written runtime: RIE's statuses, bodies and state machine.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'node:http';
 import { RuntimeApiServer, type RuntimeOutcome } from '../../runtime-api/server.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -255,5 +255,58 @@ describe('routing', () => {
 
   it('listens on 127.0.0.1 and a free port by default', () => {
     expect(api.address).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe('a runtime that pipelines /next behind its answer (emulate’s Node client does)', () => {
+  /** Writes raw bytes on one connection and collects what comes back. */
+  async function rawConnection() {
+    const { connect } = await import('node:net');
+    const [host, port] = [api.address.slice(0, api.address.lastIndexOf(':')), Number(api.address.slice(api.address.lastIndexOf(':') + 1))];
+    const socket = connect({ host, port });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1').toLowerCase()));
+    return { socket, received: () => received };
+  }
+  const answers = (text: string) => [...text.matchAll(/http\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+
+  it('reads the answer first, then holds the /next and hands it the next invocation', async () => {
+    const conn = await rawConnection();
+    const first = api.run(invocation('p-1'));
+    conn.socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    await vi.waitFor(() => expect(conn.received()).toContain('lambda-runtime-aws-request-id: p-1'));
+    // The answer and the next /next in one write.
+    conn.socket.write(
+      'POST /2018-06-01/runtime/invocation/p-1/response HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n"ok"' +
+        'GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    expect(await first.outcome).toMatchObject({ kind: 'response', body: Buffer.from('"ok"') });
+    await first.done;
+    await vi.waitFor(() => expect(answers(conn.received())).toEqual([200, 202]));
+    const second = api.run(invocation('p-2'));
+    await vi.waitFor(() => expect(answers(conn.received())).toEqual([200, 202, 200]));
+    expect(conn.received()).toContain('lambda-runtime-aws-request-id: p-2');
+    conn.socket.write('POST /2018-06-01/runtime/invocation/p-2/error HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await second.outcome).toMatchObject({ kind: 'error' });
+    await second.done;
+    conn.socket.destroy();
+  });
+
+  it('keeps the order of answers when the pipelined answer is refused (413), and serves the /next after it', async () => {
+    const conn = await rawConnection();
+    const running = api.run(invocation('big'));
+    conn.socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    await vi.waitFor(() => expect(conn.received()).toContain('lambda-runtime-aws-request-id: big'));
+    const size = 6_291_557;
+    conn.socket.write(`POST /2018-06-01/runtime/invocation/big/response HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`);
+    conn.socket.write(Buffer.alloc(size, 'a'));
+    conn.socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await running.outcome).toMatchObject({ kind: 'too-large', size });
+    await running.done;
+    await vi.waitFor(() => expect(answers(conn.received())).toEqual([200, 413]));
+    api.run(invocation('after'));
+    await vi.waitFor(() => expect(conn.received()).toContain('lambda-runtime-aws-request-id: after'));
+    conn.socket.destroy();
   });
 });

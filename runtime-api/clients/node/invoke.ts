@@ -1,6 +1,7 @@
 // Runs one invocation at a time and posts its outcome: async handlers as RIC 4.0.2 does, callback handlers as Lambda's Node 20 runtime did, streaming handlers per ric.md §5.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { buildContext, readInvocationHeaders, type FunctionFacts, type InvocationHeaders, type LegacyControls } from './context.js';
+import { LIMITS } from '../../../src/core/wire.js';
 import { formatError, formatXRayCause, RuntimeError } from './errors.js';
 import type { LoadedHandler } from './handler-loader.js';
 import type { InvokeStore } from './invoke-store.js';
@@ -26,6 +27,30 @@ const inertControls = (): LegacyControls => ({
   succeed: () => {},
   fail: () => {},
 });
+
+/**
+ * A posted outcome: `answered` settles when the server has answered it. An answer the server may refuse
+ * (over the payload limit) is waited for, so the refusal's log line stays with its invocation; any other
+ * is pipelined with the next `/next`.
+ */
+interface Posting {
+  answered: Promise<void>;
+  pipelined: boolean;
+}
+
+/** An error status from the Runtime API (413 and the like) is logged and the runtime carries on, as aws-lambda-cpp does. */
+function posting(kind: 'success' | 'failure', json: string, sent: Promise<void>): Posting {
+  return {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long answer needs its exact size.
+    pipelined: json.length * 3 <= LIMITS.runtimeResponseBytes || Buffer.byteLength(json) <= LIMITS.runtimeResponseBytes,
+    answered: sent.catch((err: unknown) => {
+      if (!(err instanceof RuntimeApiStatusError)) throw err;
+      process.stdout.write(
+        `[ERROR] [${Date.now()}] LAMBDA_RUNTIME Failed to post handler ${kind} response. Http response code: ${err.status}. ${err.body}\n`,
+      );
+    }),
+  };
+}
 
 export class InvocationRunner {
   /** Runs when the event loop drains: a callback's result held for an empty loop, or a callback handler's default answer. */
@@ -67,15 +92,15 @@ export class InvocationRunner {
   private async runBuffered(inv: InvocationHeaders, body: Buffer): Promise<void> {
     const { loaded, facts } = this.options;
     const id = inv.requestId;
-    let resolvePosted!: () => void;
+    let resolvePosted!: (posting: Posting) => void;
     let rejectPosted!: (err: unknown) => void;
     // Nothing but an answer settles this: if none ever comes, the loop runs dry and the process exits (as under RIC 4.0.2).
-    const posted = new Promise<void>((resolve, reject) => {
+    const posted = new Promise<Posting>((resolve, reject) => {
       resolvePosted = resolve;
       rejectPosted = reject;
     });
     let postStarted = false;
-    const post = (action: () => Promise<void>): Promise<void> => {
+    const post = (action: () => Promise<Posting>): Promise<Posting> => {
       this.onEmptyLoop = undefined;
       if (!postStarted) {
         postStarted = true;
@@ -110,10 +135,11 @@ export class InvocationRunner {
       this.onEmptyLoop = () => setImmediate(() => void complete(result));
       return undefined;
     });
-    // A crash was logged already (`Uncaught Exception`, ...): report it without a second `Invoke Error` line.
-    this.abortCurrent = (error) => {
+    // A crash was logged already (`Uncaught Exception`, ...): report it without a second `Invoke Error` line,
+    // and wait for the server's answer: the process exits next.
+    this.abortCurrent = async (error) => {
       answered = true;
-      return post(() => this.postFailure(id, error, { log: false }));
+      await (await post(() => this.postFailure(id, error, { log: false }))).answered;
     };
     // A callback handler that returns without calling back answers null once the loop drains (Node 20 runtime).
     if (loaded.callbackStyle && !loaded.isAsync) {
@@ -133,7 +159,11 @@ export class InvocationRunner {
     } catch (err) {
       rejected(err);
     }
-    await posted;
+    const outcome = await posted;
+    if (!outcome.pipelined) return outcome.answered;
+    // The next `/next` goes out with the answer, without waiting for the server's 202. A broken
+    // connection fails that `/next` too, and that ends the runtime.
+    outcome.answered.catch(() => {});
   }
 
   private async runStreaming(inv: InvocationHeaders, body: Buffer): Promise<void> {
@@ -157,7 +187,7 @@ export class InvocationRunner {
     }
   }
 
-  private async postResult(id: string, result: unknown): Promise<void> {
+  private async postResult(id: string, result: unknown): Promise<Posting> {
     await nextTurn(); // as the RIC: output scheduled by the handler lands before the answer
     let body: string | undefined;
     try {
@@ -166,25 +196,15 @@ export class InvocationRunner {
       return this.postFailure(id, new RuntimeError('JSONStringifyError', 'Unable to stringify response body'), { yieldFirst: false });
     }
     await drainStdout();
-    await this.tolerateStatus('success', this.options.client.postResponse(id, body ?? 'null'));
+    const json = body ?? 'null';
+    return posting('success', json, this.options.client.postResponse(id, json));
   }
 
-  private async postFailure(id: string, error: unknown, { yieldFirst = true, log = true } = {}): Promise<void> {
+  private async postFailure(id: string, error: unknown, { yieldFirst = true, log = true } = {}): Promise<Posting> {
     if (yieldFirst) await nextTurn();
     if (log) this.options.log.logError('Invoke Error', error);
     await drainStdout();
-    await this.tolerateStatus('failure', this.options.client.postError(id, formatError(error), formatXRayCause(error)));
-  }
-
-  /** An error status from the Runtime API (413 and the like) is logged and the runtime carries on, as aws-lambda-cpp does. */
-  private async tolerateStatus(kind: 'success' | 'failure', posting: Promise<void>): Promise<void> {
-    try {
-      await posting;
-    } catch (err) {
-      if (!(err instanceof RuntimeApiStatusError)) throw err;
-      process.stdout.write(
-        `[ERROR] [${Date.now()}] LAMBDA_RUNTIME Failed to post handler ${kind} response. Http response code: ${err.status}. ${err.body}\n`,
-      );
-    }
+    const json = JSON.stringify(formatError(error));
+    return posting('failure', json, this.options.client.postError(id, json, formatXRayCause(error)));
   }
 }

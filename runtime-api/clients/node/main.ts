@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     if (crashing) return;
     crashing = true;
     console.error(label, toFormatted(error));
-    const reported = runner ? runner.abort(error) : client.postInitError(formatError(error));
+    // An answer posted just before the crash may still be queued: it leaves before the exit.
+    const reported = (runner ? runner.abort(error) : client.postInitError(formatError(error))).then(() => client.flushed());
     // Reporting must not keep a broken function alive: exit even if the Runtime API never answers.
     setTimeout(() => process.exit(code), 1000);
     reported.then(
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
       .next()
       .catch((err: unknown) => die(`Failed to get next invocation. No Response from endpoint (${(err as Error).message})`));
     await runner.run(next);
+    // A crash during the invocation was reported as its error and the process is exiting: no further /next.
+    if (crashing) return;
   }
 }
 

@@ -1,7 +1,9 @@
-// The Node client's side of the Runtime API: `/next`, `/response`, `/error`, `/init/error` and streamed responses over one keep-alive connection.
-import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+// The Node client's side of the Runtime API: `/next`, `/response`, `/error` and `/init/error` over one pipelined
+// keep-alive connection, streamed responses over their own.
+import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { RUNTIME_HEADER, RUNTIME_PATH, STREAMING_MODE } from '../../../src/core/wire.js';
 import type { ErrorBody } from './errors.js';
+import { PipelinedConnection } from './http-connection.js';
 
 /** One invocation as `/next` hands it over. */
 export interface NextInvocation {
@@ -58,22 +60,32 @@ function readAll(res: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Posts resolve when the server has answered. A caller that does not wait for that before its next
+ * `next()` pipelines the two requests: they leave in one write, as one request to the server.
+ */
 export class RuntimeClient {
   private readonly hostname: string;
   private readonly port: number;
-  // One socket, kept alive: every call is sequential, and an idle pooled socket is unref'd so it never holds the process up.
+  private readonly connection: PipelinedConnection;
+  // Streamed responses only: one socket, kept alive; an idle pooled socket is unref'd so it never holds the process up.
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 
   constructor(address: string) {
     ({ hostname: this.hostname, port: this.port } = parseRuntimeApi(address));
+    this.connection = new PipelinedConnection(this.hostname, this.port);
   }
 
   /** Waits for the next invocation (the server holds the request until there is one). */
   async next(): Promise<NextInvocation> {
-    const res = await this.send('GET', RUNTIME_PATH.next, {});
-    const body = await readAll(res);
-    if (res.statusCode !== 200) throw new RuntimeApiStatusError(res.statusCode ?? 0, body.toString('utf8'));
-    return { body, headers: res.headers };
+    const res = await this.connection.request('GET', RUNTIME_PATH.next, {});
+    if (res.status !== 200) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
+    return { body: res.body, headers: res.headers };
+  }
+
+  /** Resolves once every request made so far has left the process (a runtime about to exit waits for it). */
+  flushed(): Promise<void> {
+    return this.connection.flushed();
   }
 
   postResponse(requestId: string, body: string): Promise<void> {
@@ -81,12 +93,12 @@ export class RuntimeClient {
   }
 
   /** Invoke errors carry no error-type header (the RIC's native client sends none): the type is in the body. */
-  postError(requestId: string, error: ErrorBody, xrayCause: string): Promise<void> {
-    const headers: OutgoingHttpHeaders = {};
+  postError(requestId: string, errorJson: string, xrayCause: string): Promise<void> {
+    const headers: Record<string, string> = {};
     if (xrayCause && Buffer.byteLength(xrayCause) <= MAX_XRAY_CAUSE_BYTES) {
       headers[RUNTIME_HEADER.xrayErrorCause] = escapeNonAscii(xrayCause);
     }
-    return this.post(`${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/error`, JSON.stringify(error), headers);
+    return this.post(`${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/error`, errorJson, headers);
   }
 
   postInitError(error: ErrorBody): Promise<void> {
@@ -125,18 +137,8 @@ export class RuntimeClient {
     return { request: req, responseDone };
   }
 
-  private async post(path: string, body: string, headers: OutgoingHttpHeaders): Promise<void> {
-    const payload = Buffer.from(body, 'utf8');
-    const res = await this.send('POST', path, { 'Content-Type': JSON_TYPE, 'Content-Length': payload.length, ...headers }, payload);
-    const answer = await readAll(res);
-    if ((res.statusCode ?? 0) >= 300) throw new RuntimeApiStatusError(res.statusCode ?? 0, answer.toString('utf8'));
-  }
-
-  private send(method: string, path: string, headers: OutgoingHttpHeaders, body?: Buffer): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = request({ hostname: this.hostname, port: this.port, method, path, headers, agent: this.agent }, resolve);
-      req.on('error', reject);
-      req.end(body);
-    });
+  private async post(path: string, body: string, headers: Record<string, string>): Promise<void> {
+    const res = await this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, ...headers }, Buffer.from(body, 'utf8'));
+    if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
   }
 }
