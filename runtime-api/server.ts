@@ -123,6 +123,11 @@ export class RuntimeApiServer {
   private heldNext: ServerResponse | undefined;
   /** A `/next` pipelined behind the answer still being read: served once that answer is in. */
   private nextAfterPost: ServerResponse | undefined;
+  /**
+   * The 202 for an answer with a `/next` pipelined behind it, held until that `/next` is answered:
+   * the runtime is not waiting for it, and the two answers then reach it together.
+   */
+  private heldAccept: ServerResponse | undefined;
   private readyDeferred = deferred<void>();
   private initFailedDeferred = deferred<InitFailure>();
   private closed = false;
@@ -166,6 +171,7 @@ export class RuntimeApiServer {
     this.heldNext = undefined;
     this.nextAfterPost?.destroy();
     this.nextAfterPost = undefined;
+    this.releaseAccept();
     this.current = undefined;
     this.pending = undefined;
   }
@@ -185,12 +191,14 @@ export class RuntimeApiServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.releaseAccept();
     this.heldNext?.destroy();
     this.heldNext = undefined;
     await closeServer(this.server);
   }
 
   private deliver(res: ServerResponse, current: Current): void {
+    this.releaseAccept();
     const inv = current.invocation;
     this.current = current;
     if (this.pending === current) this.pending = undefined;
@@ -336,7 +344,17 @@ export class RuntimeApiServer {
       if (cause) this.logger.debug({ requestId: id }, 'X-Ray error cause received (no X-Ray daemon locally)');
       current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
     }
+    if (this.nextAfterPost) {
+      this.heldAccept = res;
+      return;
+    }
     send(res, 202, ACCEPTED);
+  }
+
+  private releaseAccept(): void {
+    const res = this.heldAccept;
+    this.heldAccept = undefined;
+    if (res) send(res, 202, ACCEPTED);
   }
 
   /** Serves a `/next` that waited for the answer in front of it. */
