@@ -88,7 +88,9 @@ export class Gateway {
     const { api, route } = match;
     const kind = api.kind;
     const functionName = route.functionName;
-    const log = this.deps.logger.child({ requestId: identity.requestId, fn: functionName, routeKey: route.routeKey });
+    // Made only when there is something to log: a child logger per request costs on the hot path.
+    let child: Logger | undefined;
+    const log = () => (child ??= this.deps.logger.child({ requestId: identity.requestId, fn: functionName, routeKey: route.routeKey }));
     const finish = (response: GatewayResponse, invoked: boolean): GatewayOutcome => ({
       response: withGatewayHeaders(kind === 'http' && api.cors ? applyHttpCors(api.cors, lines, response) : response, kind, identity),
       functionName,
@@ -106,7 +108,7 @@ export class Gateway {
     try {
       invoker = this.deps.invokerFor(functionName);
     } catch (err) {
-      log.error({ err }, `no function "${functionName}" to invoke`);
+      log().error({ err }, `no function "${functionName}" to invoke`);
       return fail('invocation-rejected', false);
     }
 
@@ -114,18 +116,18 @@ export class Gateway {
     try {
       result = await this.withIntegrationTimeout(invoker.invoke({ payload, traceId: identity.traceId }), this.deps.timeoutsMs[kind], log);
     } catch (err) {
-      if (isEmulatorError(err) && err.code === 'EMU_POOL_THROTTLED') log.warn({ err: err.message }, 'Lambda throttled the invocation');
-      else log.error({ err }, 'the invocation could not run');
+      if (isEmulatorError(err) && err.code === 'EMU_POOL_THROTTLED') log().warn({ err: err.message }, 'Lambda throttled the invocation');
+      else log().error({ err }, 'the invocation could not run');
       return fail('invocation-rejected', true);
     }
 
     if (result === TIMED_OUT) {
-      log.warn({ timeoutMs: this.deps.timeoutsMs[kind] }, `integration timeout: no result within ${this.deps.timeoutsMs[kind]} ms`);
+      log().warn({ timeoutMs: this.deps.timeoutsMs[kind] }, `integration timeout: no result within ${this.deps.timeoutsMs[kind]} ms`);
       return fail('integration-timeout', true);
     }
     // The runtime's signal decides, never the body's shape (spec §7.5).
     if (!result.ok) {
-      log.info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}): ${result.error.errorType}`);
+      log().info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}): ${result.error.errorType}`);
       return fail('integration-failure', true);
     }
     const parsed =
@@ -133,14 +135,14 @@ export class Gateway {
         ? responseFromV2(result.payload)
         : responseFromV1(result.payload, { apiKind: kind, accept: headerValue(lines, HEADER.accept), binaryMediaTypes: api.binaryMediaTypes });
     if (!parsed.ok) {
-      log.warn({ detail: parsed.detail }, `malformed Lambda proxy response: ${parsed.detail}`);
+      log().warn({ detail: parsed.detail }, `malformed Lambda proxy response: ${parsed.detail}`);
       return fail(parsed.reason === 'bad-base64' ? 'configuration-error' : 'integration-failure', true);
     }
     return finish(parsed.response, true);
   }
 
   /** Races the invocation against the integration timeout; a late result is only logged (Lambda keeps running, as in AWS). */
-  private async withIntegrationTimeout(call: Promise<InvokeResult>, timeoutMs: number, log: Logger): Promise<InvokeResult | typeof TIMED_OUT> {
+  private async withIntegrationTimeout(call: Promise<InvokeResult>, timeoutMs: number, log: () => Logger): Promise<InvokeResult | typeof TIMED_OUT> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
@@ -151,8 +153,8 @@ export class Gateway {
       const outcome = await Promise.race([call, timeout]);
       if (outcome === TIMED_OUT) {
         call.then(
-          (late) => log.debug({ ok: late.ok }, 'the invocation ended after the gateway had answered'),
-          (err: unknown) => log.debug({ err }, 'the invocation failed after the gateway had answered'),
+          (late) => log().debug({ ok: late.ok }, 'the invocation ended after the gateway had answered'),
+          (err: unknown) => log().debug({ err }, 'the invocation failed after the gateway had answered'),
         );
       }
       return outcome;

@@ -23,9 +23,24 @@ export function sequentialIds(prefix = 'request'): IdSource {
   return () => `${prefix}-${++n}`;
 }
 
+/** Random bytes drawn in batches: one call into the CSPRNG per 200 trace ids instead of one each (as randomUUID does). */
+const ENTROPY_BYTES = 4000;
+let entropy = Buffer.alloc(0);
+let entropyUsed = 0;
+
+function randomHex(bytes: number): string {
+  if (entropyUsed + bytes > entropy.length) {
+    entropy = randomBytes(ENTROPY_BYTES);
+    entropyUsed = 0;
+  }
+  const hex = entropy.toString('hex', entropyUsed, entropyUsed + bytes);
+  entropyUsed += bytes;
+  return hex;
+}
+
 /** An X-Ray trace header value as Lambda sends it to runtimes when the caller gave none. */
 export function newTraceId(nowMs: number): string {
   const epochHex = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
-  const hex = randomBytes(20).toString('hex');
+  const hex = randomHex(20);
   return `Root=1-${epochHex}-${hex.slice(0, 24)};Parent=${hex.slice(24)};Sampled=0`;
 }
