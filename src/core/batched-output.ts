@@ -1,6 +1,7 @@
-// Function output to a stream, written at most once per event-loop turn or when an invocation's log ends: under
-// load, the lines of many invocations share one write instead of costing a system call (and a wake-up of the
-// reader) each, and an invocation's REPORT is still written before its answer goes out.
+// Function output to a stream, written when an invocation's log ends or at most 10 ms after it was produced: a
+// short invocation's START, output, END and REPORT leave in one write, under load the lines of many invocations
+// share one (instead of a system call and a wake-up of the reader each), and a REPORT is still out before its
+// invocation's answer.
 
 export interface BatchedOutput {
   /** `now`: write at once, with what is pending (an invocation's log is out before its answer). */
@@ -11,13 +12,16 @@ export interface BatchedOutput {
 
 /** Most bytes held back before a write happens at once (a function printing megabytes is not held up). */
 const MAX_PENDING_BYTES = 65_536;
+/** Longest that output waits for company: too short for a person watching the log to notice. */
+const MAX_DELAY_MS = 10;
 
 export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
   let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
-  let scheduled = false;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    scheduled = false;
+    clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0) return;
     const chunks = pending;
     pending = [];
@@ -32,10 +36,7 @@ export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
     pending.push(chunk);
     pendingBytes += chunk.length;
     if (now || pendingBytes >= MAX_PENDING_BYTES) return flush();
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+    timer ??= setTimeout(flush, MAX_DELAY_MS).unref();
   }) as BatchedOutput;
   write.flush = flush;
   return write;

@@ -15,17 +15,17 @@ function recorder() {
 }
 
 describe('batchedOutput', () => {
-  it('joins the chunks of one turn into one write, in order, strings and bytes alike', async () => {
+  it('joins the chunks of 10 ms into one write, in order, strings and bytes alike', async () => {
     const { stream, writes } = recorder();
     const out = batchedOutput(stream);
     out('START\n');
     out(Buffer.from('log line\n'));
     out('END\n');
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(writes).toEqual(['START\nlog line\nEND\n']);
     out('next turn\n');
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(writes).toEqual(['START\nlog line\nEND\n', 'next turn\n']);
   });
 
