@@ -1,5 +1,6 @@
 // Benchmark helpers: sequential latency runs over one keep-alive connection, percentiles, process start-up.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Client } from 'undici';
 
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -41,6 +42,7 @@ export function startProcess(command, args, { env, cwd, ready }) {
         child.stderr.resume();
         resolve({
           match,
+          pid: child.pid,
           stop: () =>
             new Promise((done) => {
               child.once('exit', () => done());
@@ -56,3 +58,52 @@ export function startProcess(command, args, { env, cwd, ready }) {
 }
 
 export const fmt = (n, digits = 3) => n.toFixed(digits);
+
+/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Measures the CPU time a process and its children (sampled every 250 ms, so short-lived ones are
+ * counted up to their last sample) use while `work` runs. Linux only; undefined elsewhere.
+ */
+export async function measureCpu(pid, work) {
+  const own0 = cpuSeconds(pid);
+  const first = new Map();
+  const last = new Map();
+  const sample = () => {
+    for (const child of childPids(pid)) {
+      const cpu = cpuSeconds(child);
+      if (cpu === undefined) continue;
+      if (!first.has(child)) first.set(child, cpu);
+      last.set(child, cpu);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 250);
+  try {
+    const result = await work();
+    sample();
+    const own1 = cpuSeconds(pid);
+    if (own0 === undefined || own1 === undefined) return { result };
+    let children = 0;
+    for (const [child, start] of first) children += last.get(child) - start;
+    return { result, cpu: { self: own1 - own0, children } };
+  } finally {
+    clearInterval(timer);
+  }
+}

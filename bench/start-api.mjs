@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { fmt, startProcess } from './lib.mjs';
+import { fmt, measureCpu, startProcess } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
@@ -18,11 +18,13 @@ function ensurePeers() {
   if (res.status !== 0) throw new Error('could not install the benchmark peers');
 }
 
-async function load(url) {
+/** Warm-up, then the measured run; with `pid`, also the CPU that process and its children used during the measured run. */
+async function load(url, pid) {
   const autocannon = createRequire(`${PEERS}package.json`)('autocannon');
   await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors + r.non2xx + r.timeouts };
+  const run = () => autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  const { result: r, cpu } = pid ? await measureCpu(pid, run) : { result: await run() };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors + r.non2xx + r.timeouts, cpu };
 }
 
 async function emulate() {
@@ -32,7 +34,8 @@ async function emulate() {
     { env: { PATH: process.env.PATH }, cwd: ROOT, ready: /Listening on (\S+)/ },
   );
   try {
-    return await load(`${proc.match[1]}/`);
+    // Where the CPU goes per request: the emulator process, and its runtimes.
+    return await load(`${proc.match[1]}/`, proc.pid);
   } finally {
     await proc.stop();
   }
@@ -50,11 +53,13 @@ async function serverlessOffline() {
     },
   );
   try {
-    return await load(`http://127.0.0.1:${port}/`);
+    return await load(`http://127.0.0.1:${port}/`, proc.pid);
   } finally {
     await proc.stop();
   }
 }
+
+const perRequestUs = (seconds, run) => fmt((seconds / run.total) * 1e6, 0);
 
 export async function benchStartApi() {
   ensurePeers();
@@ -65,6 +70,14 @@ export async function benchStartApi() {
     title: `start-api: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s, trivial Node handler behind GET / (HTTP API)`,
     header: ['setup', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
     rows: [row('emulate start-api --runner process', emu), row('serverless-offline 13.9 (serverless 3, default mode)', so)],
-    notes: [`throughput ratio emulate / serverless-offline = ${fmt(emu.rps / so.rps, 2)}× (target ≥ 1.5×; issue 8 asks 2×)`],
+    notes: [
+      `throughput ratio emulate / serverless-offline = ${fmt(emu.rps / so.rps, 2)}× (target ≥ 1.5×; issue 8 asks 2×)`,
+      ...(emu.cpu && so.cpu
+        ? [
+            `CPU per request in the measured run (from /proc): emulate ${perRequestUs(emu.cpu.self, emu)} µs + its runtimes ${perRequestUs(emu.cpu.children, emu)} µs; ` +
+              `serverless-offline ${perRequestUs(so.cpu.self + so.cpu.children, so)} µs (worker threads included)`,
+          ]
+        : []),
+    ],
   };
 }
