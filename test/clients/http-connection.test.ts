@@ -82,6 +82,30 @@ describe('PipelinedConnection', () => {
     expect((await connection.request('GET', '/c', {})).body.toString()).toBe('back');
   });
 
+  it('skips an interim 100 Continue, and takes a large body in many reads byte for byte', async () => {
+    const big = Buffer.alloc(6_000_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    const { connection } = await rawServer((socket) => {
+      socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
+      for (let at = 0; at < big.length; at += 65_536) socket.write(big.subarray(at, at + 65_536));
+      socket.write('HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const [first, second] = await Promise.all([connection.request('GET', '/big', {}), connection.request('GET', '/small', {})]);
+    expect(first.status).toBe(200);
+    expect(first.body.equals(big)).toBe(true);
+    expect([second.status, second.body.toString()]).toEqual([202, 'ok']);
+  });
+
+  it.each([
+    ['a Content-Length that is not a number', 'HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n', /malformed Content-Length/],
+    ['a chunk size that is not hex', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1xyz\r\na\r\n0\r\n\r\n', /malformed chunk size/],
+    ['chunk data without its CRLF', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n0\r\n\r\n', /malformed chunk/],
+  ])('rejects %s', async (_name, answer, error) => {
+    const { connection } = await rawServer((socket) => socket.write(answer));
+    await expect(connection.request('GET', '/a', {})).rejects.toThrow(error);
+  });
+
   it('rejects a malformed answer instead of guessing', async () => {
     const { connection } = await rawServer((socket) => socket.write('SMTP ready\r\n\r\n'));
     await expect(connection.request('GET', '/a', {})).rejects.toThrow(/malformed status line/);

@@ -33,12 +33,16 @@ const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
 
 export class PipelinedConnection {
   private socket: Socket | undefined;
-  private outbox: (string | Buffer)[] = [];
+  private outbox: Buffer[] = [];
   private flushScheduled = false;
   private readonly waiting: Waiting[] = [];
   private input: Buffer = EMPTY;
   private head: Head | undefined;
   private chunks: Buffer[] = [];
+  private bodyBytes = 0;
+  /** Where a chunked body's parse is, and what is left of the current chunk. */
+  private chunkState: 'size' | 'data' | 'data-end' | 'trailers' = 'size';
+  private chunkLeft = 0;
 
   constructor(
     private readonly hostname: string,
@@ -52,7 +56,8 @@ export class PipelinedConnection {
     for (const [name, value] of Object.entries(headers)) text += `${name}: ${String(value).replace(INVALID_HEADER_CHARS, '')}${CRLF}`;
     if (body) text += `Content-Length: ${body.length}${CRLF}`;
     text += CRLF;
-    this.outbox.push(text);
+    // Header bytes as node:http sends them (latin1).
+    this.outbox.push(Buffer.from(text, 'latin1'));
     if (body && body.length > 0) this.outbox.push(body);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -102,6 +107,12 @@ export class PipelinedConnection {
       // A body delimited by the end of the connection is complete now.
       this.complete(head);
     }
+    this.abandon(error);
+  }
+
+  /** Every request not answered yet fails, sent or not (a request still queued must not reach a new connection without its waiter). */
+  private abandon(error: Error): void {
+    this.outbox = [];
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
   }
 
@@ -124,45 +135,78 @@ export class PipelinedConnection {
         if (this.input.length > MAX_HEAD_BYTES) throw new Error('the Runtime API sent an oversized response head');
         return false;
       }
-      this.head = parseHead(this.input.subarray(0, end).toString('latin1'));
+      const head = parseHead(this.input.subarray(0, end).toString('latin1'));
       this.input = this.input.subarray(end + HEAD_END.length);
+      // An interim answer (100 Continue and the like) precedes the real one: skip it.
+      if (head.status < 200) return true;
+      this.head = head;
       this.chunks = [];
+      this.bodyBytes = 0;
+      this.chunkState = 'size';
     }
     const head = this.head;
     if (head.framing === 'length') {
-      if (this.input.length < head.length) return false;
-      this.chunks.push(this.input.subarray(0, head.length));
-      this.input = this.input.subarray(head.length);
+      // Body bytes move to `chunks` as they come, so `input` never grows with a large body.
+      this.take(head.length - this.bodyBytes);
+      if (this.bodyBytes < head.length) return false;
       this.complete(head);
       return true;
     }
     if (head.framing === 'close') {
-      this.chunks.push(this.input);
-      this.input = EMPTY;
+      this.take(this.input.length);
       return false;
     }
     return this.parseChunked(head);
   }
 
+  /** Moves up to `count` bytes of `input` into the body. */
+  private take(count: number): number {
+    const n = Math.min(count, this.input.length);
+    if (n > 0) {
+      this.chunks.push(this.input.subarray(0, n));
+      this.bodyBytes += n;
+      this.input = this.input.subarray(n);
+    }
+    return n;
+  }
+
   /** Chunked bodies: size line, data, CRLF, ..., a zero-size chunk, trailers (ignored), an empty line. */
   private parseChunked(head: Head): boolean {
     for (;;) {
-      const lineEnd = this.input.indexOf(CRLF);
-      if (lineEnd === -1) return false;
-      const size = Number.parseInt(this.input.subarray(0, lineEnd).toString('latin1').split(';')[0]!.trim(), 16);
-      if (!Number.isInteger(size) || size < 0) throw new Error('the Runtime API sent a malformed chunk');
-      if (size === 0) {
-        // Trailers (ignored) and the empty line that ends them; with none, that line follows at once.
-        const end = this.input.indexOf(HEAD_END, lineEnd);
-        if (end === -1) return false;
-        this.input = this.input.subarray(end + HEAD_END.length);
-        this.complete(head);
-        return true;
+      switch (this.chunkState) {
+        case 'size': {
+          const lineEnd = this.input.indexOf(CRLF);
+          if (lineEnd === -1) return false;
+          const sizeText = this.input.subarray(0, lineEnd).toString('latin1').split(';')[0]!.trim();
+          if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) throw new Error('the Runtime API sent a malformed chunk size');
+          this.input = this.input.subarray(lineEnd + CRLF.length);
+          this.chunkLeft = Number.parseInt(sizeText, 16);
+          this.chunkState = this.chunkLeft === 0 ? 'trailers' : 'data';
+          break;
+        }
+        case 'data':
+          this.chunkLeft -= this.take(this.chunkLeft);
+          if (this.chunkLeft > 0) return false;
+          this.chunkState = 'data-end';
+          break;
+        case 'data-end':
+          if (this.input.length < CRLF.length) return false;
+          if (this.input[0] !== 13 || this.input[1] !== 10) throw new Error('the Runtime API sent a malformed chunk');
+          this.input = this.input.subarray(CRLF.length);
+          this.chunkState = 'size';
+          break;
+        case 'trailers': {
+          // Trailer lines (ignored) until an empty one.
+          const lineEnd = this.input.indexOf(CRLF);
+          if (lineEnd === -1) return false;
+          this.input = this.input.subarray(lineEnd + CRLF.length);
+          if (lineEnd === 0) {
+            this.complete(head);
+            return true;
+          }
+          break;
+        }
       }
-      const start = lineEnd + 2;
-      if (this.input.length < start + size + 2) return false;
-      this.chunks.push(this.input.subarray(start, start + size));
-      this.input = this.input.subarray(start + size + 2);
     }
   }
 
@@ -177,7 +221,7 @@ export class PipelinedConnection {
       const socket = this.socket;
       this.socket = undefined;
       socket.destroy();
-      for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('the Runtime API closed the connection'));
+      this.abandon(new Error('the Runtime API closed the connection'));
     }
   }
 }
@@ -197,11 +241,11 @@ function parseHead(text: string): Head {
   }
   const status = Number(match[1]);
   const close = (headers.connection ?? '').toLowerCase() === 'close';
-  if (status === 204 || status === 304 || (status >= 100 && status < 200)) return { status, headers, framing: 'length', length: 0, close };
+  if (status === 204 || status === 304 || status < 200) return { status, headers, framing: 'length', length: 0, close };
   if ((headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) return { status, headers, framing: 'chunked', length: 0, close };
   if (headers['content-length'] !== undefined) {
+    if (!/^\d{1,15}$/.test(headers['content-length'])) throw new Error('the Runtime API sent a malformed Content-Length');
     const length = Number(headers['content-length']);
-    if (!Number.isSafeInteger(length) || length < 0) throw new Error('the Runtime API sent a malformed Content-Length');
     return { status, headers, framing: 'length', length, close };
   }
   return { status, headers, framing: 'close', length: 0, close: true };
