@@ -30,8 +30,9 @@ export interface PoolOptions {
 const CPU_COUNT = availableParallelism();
 const SHRINK_COOLDOWN_MS = 2_000;
 const SHRINK_INTERVAL_MS = 100;
-/** Invocations per window of the fastest-duration signal. */
+/** The speed signal: the 25th percentile of the last 32 successful invocations. */
 const SPEED_WINDOW = 32;
+const SPEED_PERCENTILE = 0.25;
 
 interface Waiter {
   resolve(env: ExecutionEnvironment): void;
@@ -51,14 +52,15 @@ export class EnvironmentPool implements Invoker {
   /** No surplus environment is stopped before this time (cool-down after a scale-out, pacing between stops). */
   private noShrinkUntil = 0;
   /**
-   * The fastest recent invocation (ms), over the current and the previous window: the signal for how
-   * far to scale out. Not an average: a fast function's durations grow when its runtimes compete for
-   * the CPU, and an average would then call for yet more runtimes; the fastest one stays fast.
+   * How fast this function is (ms): the 25th percentile of its last successful invocations, the signal
+   * for how far to scale out. Not an average: a fast function's durations grow when its runtimes
+   * compete for the CPU, and an average would then call for yet more runtimes; a low percentile stays
+   * low. Not the minimum: an I/O-bound function with an occasional fast answer (a cache hit, a
+   * validation error) stays slow. Failures do not count (an init error lasts 0 ms).
    */
-  private fastestMs: number | undefined;
-  private windowFastestMs = Infinity;
-  private previousWindowFastestMs = Infinity;
-  private windowCount = 0;
+  private speedMs: number | undefined;
+  private readonly recentMs: number[] = [];
+  private recentNext = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -77,21 +79,20 @@ export class EnvironmentPool implements Invoker {
     const env = await this.acquire();
     try {
       const result = await env.invoke(request);
-      this.observe(result.durationMs);
+      this.observe(result);
       return result;
     } finally {
       this.release(env);
     }
   }
 
-  private observe(durationMs: number): void {
-    this.windowFastestMs = Math.min(this.windowFastestMs, durationMs);
-    if (++this.windowCount === SPEED_WINDOW) {
-      this.previousWindowFastestMs = this.windowFastestMs;
-      this.windowFastestMs = Infinity;
-      this.windowCount = 0;
-    }
-    this.fastestMs = Math.min(this.windowFastestMs, this.previousWindowFastestMs);
+  private observe(result: InvokeResult): void {
+    if (!result.ok) return;
+    if (this.recentMs.length < SPEED_WINDOW) this.recentMs.push(result.durationMs);
+    else this.recentMs[this.recentNext] = result.durationMs;
+    this.recentNext = (this.recentNext + 1) % SPEED_WINDOW;
+    const sorted = [...this.recentMs].sort((a, b) => a - b);
+    this.speedMs = sorted[Math.floor(sorted.length * SPEED_PERCENTILE)];
   }
 
   /**
@@ -103,7 +104,7 @@ export class EnvironmentPool implements Invoker {
   private get scaleLimit(): number {
     const max = this.options.maxConcurrency;
     const delay = this.options.scaleOutDelayMs ?? 0;
-    if (delay === 0 || this.options.overflow === 'throttle' || this.fastestMs === undefined || this.fastestMs >= delay) return max;
+    if (delay === 0 || this.options.overflow === 'throttle' || this.speedMs === undefined || this.speedMs >= delay) return max;
     return Math.min(max, Math.max(1, this.options.cpuCount ?? CPU_COUNT));
   }
 
@@ -233,7 +234,7 @@ export class EnvironmentPool implements Invoker {
       }
       return;
     }
-    if (this.all.size > this.scaleLimit && this.fastestMs! < (this.options.scaleOutDelayMs ?? 0) / 2 && Date.now() >= this.noShrinkUntil) {
+    if (this.all.size > this.scaleLimit && this.speedMs! < (this.options.scaleOutDelayMs ?? 0) / 2 && Date.now() >= this.noShrinkUntil) {
       // One at a time, and not right after a scale-out: a load that comes and goes must not churn runtimes.
       this.noShrinkUntil = Date.now() + SHRINK_INTERVAL_MS;
       // A burst of cold starts scaled a fast function past its cores: shrink back (with hysteresis);

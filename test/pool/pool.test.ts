@@ -101,6 +101,23 @@ describe('EnvironmentPool', () => {
     }
   });
 
+  it('keeps a slow function fanned out when some of its invocations are fast (a cache hit, a validation error)', async () => {
+    const p = pool({ scaleOutDelayMs: 10, cpuCount: 1, maxConcurrency: 4 });
+    const client = async () => {
+      const pids: number[] = [];
+      // Past the 2 s cool-down, where a pool that took the fast answers for the function's speed would shrink.
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < 4; i++) pids.push(body(await p.invoke(event({ action: 'sleep', ms: 200 }))).pid!);
+        await p.invoke(event({ action: 'echo' }));
+      }
+      return pids;
+    };
+    const pids = await Promise.all([1, 2, 3, 4].map(() => client()));
+    // In the last round the four clients' slow invocations still ran in four environments.
+    expect(new Set(pids.map((list) => list.at(-1))).size).toBe(4);
+    expect(p.size).toBe(4);
+  }, 20_000);
+
   it('fans a slow function out to the whole limit, whatever the cores', async () => {
     const p = pool({ scaleOutDelayMs: 10, cpuCount: 1, maxConcurrency: 4 });
     const results = (await Promise.all([1, 2, 3, 4].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))))).map(body);
