@@ -1,5 +1,6 @@
 // The Runtime API one execution environment's runtime talks to: its own listener, RIE's state machine and wire answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { deferred, type Deferred } from '../src/core/async.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
@@ -128,6 +129,8 @@ export class RuntimeApiServer {
    * the runtime is not waiting for it, and the two answers then reach it together.
    */
   private heldAccept: ServerResponse | undefined;
+  /** Connections whose close already clears a held /next on them (one listener each, not one per /next). */
+  private readonly watchedSockets = new WeakSet<Socket>();
   private readyDeferred = deferred<void>();
   private initFailedDeferred = deferred<InitFailure>();
   private closed = false;
@@ -232,7 +235,7 @@ export class RuntimeApiServer {
       const action = slash === -1 ? '' : rest.slice(slash + 1);
       if (action === 'response' || action === 'error') {
         if (method !== 'POST') return send(res, 405);
-        void this.post(req, res, decodeURIComponent(rest.slice(0, slash)), action)
+        void this.post(req, res, decodeRequestId(rest.slice(0, slash)), action)
           .catch((err: unknown) => {
             this.logger.error({ err }, 'runtime API request failed');
             send(res, 500);
@@ -286,9 +289,18 @@ export class RuntimeApiServer {
     // An older held /next (a runtime that reconnected) is replaced by the newest one.
     this.heldNext?.destroy();
     this.heldNext = res;
-    res.on('close', () => {
+    // A response queued behind another on its connection (a pipelined /next) sees no 'close' of its own when
+    // the connection drops: watch the socket too.
+    res.once('close', () => {
       if (this.heldNext === res) this.heldNext = undefined;
     });
+    const socket = res.req.socket;
+    if (!this.watchedSockets.has(socket)) {
+      this.watchedSockets.add(socket);
+      socket.once('close', () => {
+        if (this.heldNext?.req.socket === socket) this.heldNext = undefined;
+      });
+    }
     if (this.pending) {
       this.heldNext = undefined;
       this.deliver(res, this.pending);
@@ -344,7 +356,8 @@ export class RuntimeApiServer {
       if (cause) this.logger.debug({ requestId: id }, 'X-Ray error cause received (no X-Ray daemon locally)');
       current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
     }
-    if (this.nextAfterPost) {
+    // Held only for a /next pipelined on the same connection: a runtime on another one may be waiting for the 202.
+    if (this.nextAfterPost && this.nextAfterPost.req.socket === req.socket) {
       this.heldAccept = res;
       return;
     }
@@ -375,6 +388,15 @@ export class RuntimeApiServer {
     const errorType = sanitizeErrorType(req.headers[RUNTIME_HEADER.errorType] as string | undefined) ?? bodyErrorType(body);
     this.initFailedDeferred.resolve({ errorType, body });
     send(res, 202, ACCEPTED);
+  }
+}
+
+/** The request id from the path; a malformed escape stays as sent (and matches no invocation: 400). */
+function decodeRequestId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
   }
 }
 

@@ -295,6 +295,34 @@ describe('a runtime that pipelines /next behind its answer (emulate’s Node cli
     conn.socket.destroy();
   });
 
+  it('answers the 202 at once when the /next that came during the answer is on another connection', async () => {
+    const a = await rawConnection();
+    const running = api.run(invocation('two-conns'));
+    a.socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    await vi.waitFor(() => expect(a.received()).toContain('lambda-runtime-aws-request-id: two-conns'));
+    // The answer's head first; a /next on a second connection while its body is still coming.
+    a.socket.write('POST /2018-06-01/runtime/invocation/two-conns/response HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n');
+    const b = await rawConnection();
+    b.socket.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    a.socket.write('"ok"');
+    expect(await running.outcome).toMatchObject({ kind: 'response' });
+    await running.done;
+    await vi.waitFor(() => expect(answers(a.received())).toEqual([200, 202]));
+    api.run(invocation('on-b'));
+    await vi.waitFor(() => expect(b.received()).toContain('lambda-runtime-aws-request-id: on-b'));
+    a.socket.destroy();
+    b.socket.destroy();
+  });
+
+  it('answers a request id with a malformed escape 400 InvalidRequestID, and keeps serving', async () => {
+    await handOver('good');
+    const res = await post('/runtime/invocation/%E0%A4%A/response', '"x"');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}\n');
+    expect((await post('/runtime/invocation/good/response', '"ok"')).status).toBe(202);
+  });
+
   it('keeps the order of answers when the pipelined answer is refused (413), and serves the /next after it', async () => {
     const conn = await rawConnection();
     const running = api.run(invocation('big'));
