@@ -15,6 +15,10 @@ const MAX_PENDING_BYTES = 65_536;
 /** Longest that output waits for company: too short for a person watching the log to notice. */
 const MAX_DELAY_MS = 10;
 
+/** Every output with something pending writes it when the process ends (one exit listener for all of them). */
+const pendingAtExit = new Set<() => void>();
+let exitHooked = false;
+
 export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
   let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
@@ -22,6 +26,7 @@ export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
+    pendingAtExit.delete(flush);
     if (pending.length === 0) return;
     const chunks = pending;
     pending = [];
@@ -30,13 +35,20 @@ export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
     else if (chunks.every((c) => typeof c === 'string')) stream.write(chunks.join(''));
     else stream.write(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
   };
-  // What is still pending when the process ends goes out with it.
-  process.once('exit', flush);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const pendingFlush of [...pendingAtExit]) pendingFlush();
+    });
+  }
   const write = ((chunk: string | Buffer, now = false) => {
     pending.push(chunk);
     pendingBytes += chunk.length;
     if (now || pendingBytes >= MAX_PENDING_BYTES) return flush();
-    timer ??= setTimeout(flush, MAX_DELAY_MS).unref();
+    if (!timer) {
+      timer = setTimeout(flush, MAX_DELAY_MS).unref();
+      pendingAtExit.add(flush);
+    }
   }) as BatchedOutput;
   write.flush = flush;
   return write;

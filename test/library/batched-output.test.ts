@@ -46,4 +46,11 @@ describe('batchedOutput', () => {
     out.flush();
     expect(writes.at(-1)).toBe('tail');
   });
+
+  it('adds one exit listener however many outputs are made (a library may make one per startRie)', () => {
+    batchedOutput(recorder().stream);
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 20; i++) batchedOutput(recorder().stream)('x');
+    expect(process.listenerCount('exit')).toBe(before);
+  });
 });
