@@ -43,6 +43,9 @@ const DEFAULT_MAX_LOG_BYTES = 1_048_576;
 const MEMORY_SAMPLE_MS = 100;
 const MAX_DRAIN_TURNS = 200;
 const QUIET_TURNS = 3;
+/** Output chunks arriving after the answer that make a flood, and how long (ms) a flood must be quiet before END. */
+const FLOOD_CHUNKS = 16;
+const FLOOD_QUIET_MS = 10;
 
 /** Starts an environment's Runtime API listener; the runtime itself starts lazily (or on `prepare()`). */
 export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
@@ -322,8 +325,12 @@ class Environment implements ExecutionEnvironment {
   ): Promise<InvokeResult> {
     // Output the runtime wrote before answering may still be on its way (Node runtimes buffer stdout to a
     // pipe and flush it after posting): let it land before END. A few event-loop turns suffice for
-    // the usual case; output still flowing after them is waited for a millisecond at a time until quiet.
-    for (let turns = 0, quiet = 0; turns < MAX_DRAIN_TURNS && quiet < QUIET_TURNS; turns++) {
+    // the usual case; output still flowing after them is waited for a millisecond at a time until quiet,
+    // and a flood of it (a container's log stream under load stalls for milliseconds) until quiet for longer.
+    const drainStart = this.chunksSeen;
+    for (let turns = 0, quiet = 0; turns < MAX_DRAIN_TURNS; turns++) {
+      const quietNeeded = this.chunksSeen - drainStart >= FLOOD_CHUNKS ? FLOOD_QUIET_MS : QUIET_TURNS;
+      if (quiet >= quietNeeded) break;
       const seen = this.chunksSeen;
       await (turns < QUIET_TURNS ? nextTurn() : sleep(1));
       quiet = this.chunksSeen === seen ? quiet + 1 : 0;
