@@ -39,10 +39,9 @@ interface Posting {
 }
 
 /** An error status from the Runtime API (413 and the like) is logged and the runtime carries on, as aws-lambda-cpp does. */
-function posting(kind: 'success' | 'failure', json: string, sent: Promise<void>): Posting {
+function posting(kind: 'success' | 'failure', body: Buffer, sent: Promise<void>): Posting {
   return {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long answer needs its exact size.
-    pipelined: json.length * 3 <= LIMITS.runtimeResponseBytes || Buffer.byteLength(json) <= LIMITS.runtimeResponseBytes,
+    pipelined: body.length <= LIMITS.runtimeResponseBytes,
     answered: sent.catch((err: unknown) => {
       if (!(err instanceof RuntimeApiStatusError)) throw err;
       process.stdout.write(
@@ -196,7 +195,7 @@ export class InvocationRunner {
       return this.postFailure(id, new RuntimeError('JSONStringifyError', 'Unable to stringify response body'), { yieldFirst: false });
     }
     await drainStdout();
-    const json = body ?? 'null';
+    const json = Buffer.from(body ?? 'null');
     return posting('success', json, this.options.client.postResponse(id, json));
   }
 
@@ -204,7 +203,7 @@ export class InvocationRunner {
     if (yieldFirst) await nextTurn();
     if (log) this.options.log.logError('Invoke Error', error);
     await drainStdout();
-    const json = JSON.stringify(formatError(error));
+    const json = Buffer.from(JSON.stringify(formatError(error)));
     return posting('failure', json, this.options.client.postError(id, json, formatXRayCause(error)));
   }
 }

@@ -88,12 +88,12 @@ export class RuntimeClient {
     return this.connection.flushed();
   }
 
-  postResponse(requestId: string, body: string): Promise<void> {
+  postResponse(requestId: string, body: Buffer): Promise<void> {
     return this.post(`${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/response`, body, {});
   }
 
   /** Invoke errors carry no error-type header (the RIC's native client sends none): the type is in the body. */
-  postError(requestId: string, errorJson: string, xrayCause: string): Promise<void> {
+  postError(requestId: string, errorJson: Buffer, xrayCause: string): Promise<void> {
     const headers: Record<string, string> = {};
     if (xrayCause && Buffer.byteLength(xrayCause) <= MAX_XRAY_CAUSE_BYTES) {
       headers[RUNTIME_HEADER.xrayErrorCause] = escapeNonAscii(xrayCause);
@@ -102,7 +102,7 @@ export class RuntimeClient {
   }
 
   postInitError(error: ErrorBody): Promise<void> {
-    return this.post(RUNTIME_PATH.initError, JSON.stringify(error), { [RUNTIME_HEADER.errorType]: error.errorType });
+    return this.post(RUNTIME_PATH.initError, Buffer.from(JSON.stringify(error)), { [RUNTIME_HEADER.errorType]: error.errorType });
   }
 
   /**
@@ -137,8 +137,8 @@ export class RuntimeClient {
     return { request: req, responseDone };
   }
 
-  private async post(path: string, body: string, headers: Record<string, string>): Promise<void> {
-    const res = await this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, ...headers }, Buffer.from(body, 'utf8'));
+  private async post(path: string, body: Buffer, headers: Record<string, string>): Promise<void> {
+    const res = await this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, ...headers }, body);
     if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
   }
 }
