@@ -289,11 +289,8 @@ export class RuntimeApiServer {
     // An older held /next (a runtime that reconnected) is replaced by the newest one.
     this.heldNext?.destroy();
     this.heldNext = res;
-    // A response queued behind another on its connection (a pipelined /next) sees no 'close' of its own when
-    // the connection drops: watch the socket too.
-    res.once('close', () => {
-      if (this.heldNext === res) this.heldNext = undefined;
-    });
+    // Forgotten when its connection drops. Watched on the socket, not the response: a response queued behind
+    // another on its connection (a pipelined /next) sees no 'close' of its own.
     const socket = res.req.socket;
     if (!this.watchedSockets.has(socket)) {
       this.watchedSockets.add(socket);
