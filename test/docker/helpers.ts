@@ -1,4 +1,5 @@
 // Shared set-up of the Docker runner tests: daemon check, stand-in image, function specs, environments and container queries.
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createEnvironment } from '../../runtime-api/environment.js';
 import type { ExecutionEnvironment } from '../../src/core/environment.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -21,6 +22,23 @@ export const SETUP_TIMEOUT_MS = 120_000;
 
 /** Builds the stand-in `public.ecr.aws/lambda/nodejs:20` once (a no-op when it is up to date). */
 export const prepareStandIn = () => ensureLambdaStandIn({ docker });
+
+/**
+ * The hooks of a Docker runner test file: the stand-in image built once, a fresh Harness per test, and
+ * no container left after it. Returns the current test's Harness.
+ */
+export function useStandInHarness(): () => Harness {
+  let h: Harness;
+  beforeAll(prepareStandIn, SETUP_TIMEOUT_MS);
+  beforeEach(() => {
+    h = new Harness();
+  });
+  afterEach(async () => {
+    await h.close();
+    expect(await h.containers()).toEqual([]);
+  });
+  return () => h;
+}
 
 /** Tracks what a test created so afterEach can close it. */
 export class Harness {

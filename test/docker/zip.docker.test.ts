@@ -1,26 +1,16 @@
 // Zip functions in containers on the (stand-in) AWS Node.js base image, driven through real environments and the real aws-lambda-ric.
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { LABELS, removeLeftoverContainers } from '../../src/runners/docker/labels.js';
 import { SANDBOX_USER } from '../../src/runners/docker/runner.js';
-import { body, docker, dockerAvailable, event, Harness, LAYERS_DIR, nodeFunction, prepareStandIn, SETUP_TIMEOUT_MS } from './helpers.js';
+import { body, docker, dockerAvailable, event, LAYERS_DIR, nodeFunction, prepareStandIn, SETUP_TIMEOUT_MS, useStandInHarness } from './helpers.js';
 
 type Echo = { generation: string; uid: number; gid: number; cwd: string; functionName: string; memoryLimitInMB: string; env: Record<string, string | undefined> };
 
 describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base image', () => {
-  let h: Harness;
-
-  beforeAll(prepareStandIn, SETUP_TIMEOUT_MS);
-  beforeEach(() => {
-    h = new Harness();
-  });
-  afterEach(async () => {
-    await h.close();
-    expect(await h.containers()).toEqual([]);
-  });
-  const harness = () => h;
+  const harness = useStandInHarness();
 
   it('answers with what the handler returned, run by aws-lambda-ric as the sandbox user with Lambda\'s variables', async () => {
     const fn = nodeFunction({ environment: { TABLE: 'items' } });
@@ -63,13 +53,13 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
   it('kills and removes the container of a timed-out invocation; the next one starts a fresh container', async () => {
     const env = await harness().environment(nodeFunction({ handler: 'index.sleep', timeoutSeconds: 1 }));
     const first = await env.invoke(event({ ms: 10 }));
-    const [container] = await h.containers();
+    const [container] = await harness().containers();
     expect(container).toBeDefined();
 
     const timedOut = await env.invoke(event({ ms: 10_000 }));
     expect(!timedOut.ok && timedOut.kind).toBe('timeout');
     expect(!timedOut.ok && timedOut.error.errorMessage).toContain('Task timed out after 1.00 seconds');
-    await vi.waitFor(async () => expect((await h.containers()).map((c) => c.Id)).not.toContain(container!.Id), { timeout: 5000 });
+    await vi.waitFor(async () => expect((await harness().containers()).map((c) => c.Id)).not.toContain(container!.Id), { timeout: 5000 });
 
     const next = await env.invoke(event({ ms: 1 }));
     expect(next.ok).toBe(true);
@@ -88,7 +78,7 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
       errorMessage: `RequestId: ${crashed.requestId} Error: Runtime exited with error: exit status 3`,
     });
     expect(crashed.log).toContain('about to exit');
-    await vi.waitFor(async () => expect(await h.containers()).toEqual([]), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await harness().containers()).toEqual([]), { timeout: 5000 });
 
     const again = await env.invoke(event({}));
     expect(!again.ok && again.error.errorType).toBe('Runtime.ExitError');
@@ -116,7 +106,7 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
     const fn = nodeFunction({ memorySizeMb: 256, ephemeralStorageMb: 1024 });
     const env = await harness().environment(fn);
     await env.invoke(event({}));
-    const [summary] = await h.containers();
+    const [summary] = await harness().containers();
     const info = await docker.getContainer(summary!.Id).inspect();
     expect(info.HostConfig.Memory).toBe(256 * 1024 * 1024);
     expect(info.HostConfig.ReadonlyRootfs).toBe(true);
@@ -128,7 +118,7 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
     expect(info.Config.Labels).toMatchObject({
       [LABELS.managed]: 'true',
       [LABELS.function]: 'DockerFn',
-      [LABELS.instance]: h.instance,
+      [LABELS.instance]: harness().instance,
       [LABELS.pid]: String(process.pid),
       [LABELS.host]: hostname(),
     });
@@ -156,9 +146,9 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
   it('leaves no container behind once the environment and the launch are closed', async () => {
     const env = await harness().environment(nodeFunction());
     await env.invoke(event({}));
-    expect(await h.containers()).toHaveLength(1);
-    await h.close();
-    expect(await h.containers()).toEqual([]);
+    expect(await harness().containers()).toHaveLength(1);
+    await harness().close();
+    expect(await harness().containers()).toEqual([]);
   });
 
   it('runs two environments of one function in two containers at the same time', async () => {
@@ -167,7 +157,7 @@ describe.skipIf(!dockerAvailable)('Docker runner: Zip functions on the AWS base 
     const launch = await h2.launch(fn);
     const [a, b] = await Promise.all([h2.environment(fn, {}, launch), h2.environment(fn, {}, launch)]);
     const both = Promise.all([a!.invoke(event({ ms: 1500 })), b!.invoke(event({ ms: 1500 }))]);
-    await vi.waitFor(async () => expect((await h.containers()).filter((c) => c.State === 'running')).toHaveLength(2), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await harness().containers()).filter((c) => c.State === 'running')).toHaveLength(2), { timeout: 10_000 });
     const results = await both;
     expect(results.every((r) => r.ok)).toBe(true);
     expect(new Set(results.map((r) => body<{ generation: string }>(r).generation)).size).toBe(2);
