@@ -4,24 +4,15 @@ import { startApiGateway, type ApiGatewayServer } from '../apigw/index.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
-import type { Launch } from './core/environment.js';
+import { emuError } from './core/errors.js';
+import type { Runner, RunnerLaunch } from './core/runner.js';
 import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
 import type { InvokeRequest, InvokeResult } from './core/invoke.js';
 import { createLogger, type Logger } from './core/logger.js';
 import type { FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
 import { EnvironmentPool } from './pool/pool.js';
-import {
-  assertDockerReachable,
-  createDockerClient,
-  dockerLaunch,
-  isDockerAvailable,
-  removeLeftoverContainers,
-  runtimeApiBindAddress,
-  type DockerClient,
-  type DockerLaunch,
-} from './runners/docker/index.js';
-import { processLaunch } from './runners/process/runner.js';
+import { selectRunner } from './runners/select.js';
 import { readTemplate } from './template/index.js';
 
 /** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
@@ -124,11 +115,9 @@ class EmulatorInstance implements Emulator {
   lambdaUrl: string | undefined;
   readonly logs: FunctionLogChunk[] = [];
   private readonly pools = new Map<string, EnvironmentPool>();
-  private readonly launches = new Map<string, Promise<Launch>>();
-  /** The Docker client when functions run in containers; undefined for host processes. */
-  private docker: DockerClient | undefined;
-  /** Where Runtime API listeners bind: 127.0.0.1, or the address containers on a bridge can reach. */
-  private runtimeApiHost: string;
+  private readonly launches = new Map<string, Promise<RunnerLaunch>>();
+  /** The runner the registry chose; it knows where Runtime API listeners bind and how runtimes start. */
+  private runner: Runner | undefined;
   private readonly watchers: FSWatcher[] = [];
   private readonly ids: IdSource;
   private lambdaApi: InvokeApi | undefined;
@@ -141,7 +130,6 @@ class EmulatorInstance implements Emulator {
     private readonly logger: Logger,
   ) {
     this.ids = idSource(opts.requestIds);
-    this.runtimeApiHost = '127.0.0.1';
   }
 
   get functions(): readonly FunctionSpec[] {
@@ -157,7 +145,17 @@ class EmulatorInstance implements Emulator {
   }
 
   async start(): Promise<void> {
-    await this.chooseRunner();
+    this.runner = await selectRunner(this.opts.runner, {
+      logger: this.logger,
+      region: this.model.region,
+      hostEnv: this.opts.hostEnv,
+      skipPull: this.opts.skipPullImage,
+      sandbox: this.opts.sandbox,
+      ...(this.opts.dockerNetwork !== undefined ? { dockerNetwork: this.opts.dockerNetwork } : {}),
+      ...(this.opts.containerHost !== undefined ? { containerHost: this.opts.containerHost } : {}),
+      nodeClient: NODE_CLIENT_ENTRY,
+      pythonClient: PYTHON_CLIENT_ENTRY,
+    });
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
         host: this.opts.host,
@@ -174,7 +172,7 @@ class EmulatorInstance implements Emulator {
         routes: this.model.routes,
         invokerFor: (name) => {
           const { fn } = findFunction(this.model.functions, name);
-          if (!fn) throw new Error(`route names function "${name}", which is not in the template`);
+          if (!fn) throw emuError('EMU_FUNCTION_NOT_FOUND', name, this.functionNames());
           return this.poolFor(fn);
         },
         logger: this.logger,
@@ -193,7 +191,7 @@ class EmulatorInstance implements Emulator {
 
   async invoke(functionName: string, event?: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
     const { fn, name } = findFunction(this.model.functions, functionName);
-    if (!fn) throw new Error(`function "${name}" is not in the template (${this.model.functions.map((f) => f.functionName).join(', ')})`);
+    if (!fn) throw emuError('EMU_FUNCTION_NOT_FOUND', name, this.functionNames());
     const request: InvokeRequest = { payload: payloadOf(event), ...(options.requestId ? { requestId: options.requestId } : {}) };
     if (options.clientContext !== undefined) {
       request.clientContext = typeof options.clientContext === 'string' ? options.clientContext : JSON.stringify(options.clientContext);
@@ -207,10 +205,8 @@ class EmulatorInstance implements Emulator {
       for (const w of this.watchers) w.close();
       await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
-      // Containers a Docker launch started are gone with their pools; this also drops its temporary files.
-      await Promise.all(
-        [...this.launches.values()].map((l) => l.then((launch) => (launch as Partial<DockerLaunch>).close?.(), () => undefined)),
-      );
+      // Runtimes are gone with their pools; the runner stops what its launches still hold and drops their files.
+      await this.runner?.close();
     })();
     return this.closing;
   }
@@ -254,7 +250,7 @@ class EmulatorInstance implements Emulator {
           memorySizeMb: fn.memorySizeMb,
           logger: this.logger.child({ fn: fn.functionName }),
           output: (chunk, ended) => this.functionOutput(fn, chunk, ended),
-          host: this.runtimeApiHost,
+          host: this.runner!.runtimeApiHost,
           ids: this.ids,
           launch: await this.launchFor(fn),
         }),
@@ -263,60 +259,22 @@ class EmulatorInstance implements Emulator {
     return pool;
   }
 
-  /** `--runner`: Docker when asked (or, for auto, when a daemon answers), else host processes. */
-  private async chooseRunner(): Promise<void> {
-    if (this.opts.runner === 'process') {
-      this.logger.info('functions run as host processes (--runner process)');
-      return;
-    }
-    const docker = createDockerClient();
-    if (this.opts.runner === 'auto' && !(await isDockerAvailable(docker))) {
-      this.logger.info('no Docker daemon answers; functions run as host processes (--runner process)');
-      return;
-    }
-    await assertDockerReachable(docker);
-    this.docker = docker;
-    const removed = await removeLeftoverContainers(docker, this.logger);
-    if (removed > 0) this.logger.info({ removed }, 'removed containers a previous emulator left behind');
-    this.runtimeApiHost = await runtimeApiBindAddress(docker, this.dockerNetworkOptions());
-    this.logger.info(`functions run in Docker containers (--runner ${this.opts.runner})`);
-  }
-
-  private dockerNetworkOptions(): { dockerNetwork?: string; containerHost?: string } {
-    return {
-      ...(this.opts.dockerNetwork !== undefined ? { dockerNetwork: this.opts.dockerNetwork } : {}),
-      ...(this.opts.containerHost !== undefined ? { containerHost: this.opts.containerHost } : {}),
-    };
-  }
-
-  /** The Launch of a function, made once: a host process, or containers on its image (pulled or built first). */
-  private launchFor(fn: FunctionSpec): Promise<Launch> {
+  /** The Launch of a function, made once by the runner (a pull or build happens once, a failed one is retried). */
+  private launchFor(fn: FunctionSpec): Promise<RunnerLaunch> {
     let launch = this.launches.get(fn.logicalId);
     if (!launch) {
-      launch = this.docker
-        ? dockerLaunch(fn, {
-            docker: this.docker,
-            logger: this.logger,
-            region: this.model.region,
-            hostEnv: this.opts.hostEnv,
-            skipPull: this.opts.skipPullImage,
-            sandbox: this.opts.sandbox,
-            ...this.dockerNetworkOptions(),
-          })
-        : Promise.resolve().then(() =>
-            processLaunch(fn, {
-              nodeClient: NODE_CLIENT_ENTRY,
-              pythonClient: PYTHON_CLIENT_ENTRY,
-              region: this.model.region,
-              hostEnv: this.opts.hostEnv,
-              logger: this.logger,
-            }),
-          );
+      if (!this.runner) throw emuError('EMU_ENV_LAUNCH_FAILED', 'the emulator has not chosen a runner yet');
+      launch = this.runner.launchFor(fn);
       // A launch that could not be prepared (pull failed, unsupported runtime) is retried on the next use.
       launch.catch(() => this.launches.delete(fn.logicalId));
       this.launches.set(fn.logicalId, launch);
     }
     return launch;
+  }
+
+  /** The template's function names, for a coded error naming what exists. */
+  private functionNames(): string {
+    return this.model.functions.map((f) => f.functionName).join(', ');
   }
 
   private functionOutput(fn: FunctionSpec, chunk: string | Buffer, ended?: boolean): void {

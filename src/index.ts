@@ -6,6 +6,8 @@ export type { Emulator, InvocationOutcome, InvokeOptions } from './emulator.js';
 /** Options of createEmulator, and their defaults. */
 export { DEFAULTS } from './options.js';
 export type { EmulatorOptions, FunctionLogChunk, RunnerChoice, WarmContainers } from './options.js';
+/** The registered runners: what `--runner` accepts and its help text. */
+export { RUNNER_CHOICES, RUNNER_HELP } from './runners/select.js';
 /** The template model: functions, APIs and routes as the emulator read them. */
 export type { FunctionSpec, RouteSpec, ApiSpec, TemplateModel } from './core/model.js';
 /** Reads a SAM template into functions, APIs and routes, and prints the summary `emulate validate` shows. */

@@ -5,7 +5,9 @@ import { emuError } from './core/errors.js';
 import type { IdSource } from './core/ids.js';
 import { isLogLevel, type LogFormat, type Logger, type LogLevel } from './core/logger.js';
 
-export type RunnerChoice = 'auto' | 'docker' | 'process';
+import { RUNNER_CHOICES, type RunnerChoice } from './runners/select.js';
+
+export type { RunnerChoice };
 export type WarmContainers = 'EAGER' | 'LAZY';
 
 /** One line of a function's log, as the emulator collects it. */
@@ -107,7 +109,7 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   parameterOverrides: (v) => (typeof v === 'string' || (typeof v === 'object' && v !== null) ? undefined : 'must be a string or an object of strings'),
   envVars: isString,
   region: isString,
-  runner: oneOf('auto', 'docker', 'process'),
+  runner: oneOf(...RUNNER_CHOICES),
   warmContainers: oneOf('EAGER', 'LAZY'),
   maxConcurrency: isPositiveInt,
   queueTimeoutMs: isNonNegative,

@@ -68,4 +68,35 @@ describe('import directions (DESIGN.md)', () => {
     const imports = sources('src/cli').flatMap(internalImports).filter((t) => !t.startsWith('src/cli'));
     expect(new Set(imports)).toEqual(new Set(['src/index']));
   });
+
+  it('keeps runners apart: a runner imports no other runner (shared code lives in src/runners/*.ts)', () => {
+    const offending: string[] = [];
+    for (const file of sources('src/runners')) {
+      const own = file.split('/')[2]!;
+      // Files directly in src/runners (the registry, lambda-env) are shared; only the registry may name runner folders.
+      if (!own.includes('/') && own.endsWith('.ts')) {
+        if (own === 'select.ts') continue;
+        for (const t of internalImports(file)) if (t.split('/').length > 3 && t.startsWith('src/runners/')) offending.push(`${file} → ${t}`);
+        continue;
+      }
+      for (const t of internalImports(file)) {
+        const folder = t.startsWith('src/runners/') ? t.split('/')[2] : undefined;
+        if (folder && t.split('/').length > 3 && folder !== own) offending.push(`${file} → ${t}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the composition root runner-neutral: src/emulator.ts reaches runners only through the registry', () => {
+    const runnerImports = internalImports('src/emulator.ts').filter((t) => t.startsWith('src/runners/'));
+    expect(runnerImports).toEqual(['src/runners/select']);
+    const text = readFileSync(join(ROOT, 'src/emulator.ts'), 'utf8');
+    expect(text.match(/\b(?:Docker|Process|Container)[A-Z]\w*|\bdockerode\b|Partial<\w*Launch>/g) ?? []).toEqual([]);
+  });
+
+  it('lets src/rie.ts (the second composition root) import only core, the Runtime API, the pool and the process spawner', () => {
+    const allowed = (t: string) =>
+      t.startsWith('src/core/') || t.startsWith('runtime-api/') || t.startsWith('src/pool/') || t === 'src/runners/process/spawn';
+    expect(internalImports('src/rie.ts').filter((t) => !allowed(t))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 // The flags every template command shares, mapped to EmulatorOptions through one typed table.
-import { batchedOutput, createEmulator, emuError, LOG_LEVELS, type Emulator, type EmulatorOptions } from '../index.js';
+import { batchedOutput, createEmulator, emuError, LOG_LEVELS, RUNNER_CHOICES, RUNNER_HELP, type Emulator, type EmulatorOptions } from '../index.js';
 import { parseArgs, parsePort, parsePositiveInt, type FlagSpec, type Parsed } from './args.js';
 
 /** One flag: its spelling, the option field it sets, and how its text becomes the value. */
@@ -26,7 +26,7 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'env-vars', short: 'n', value: true, field: 'envVars', parse: text, help: '-n, --env-vars FILE            function variables in SAM\'s JSON format ("Parameters" and per-function keys)' },
   { name: 'parameter-overrides', value: true, field: 'parameterOverrides', parse: text, help: '--parameter-overrides "K=V .." template parameters (also ParameterKey=K,ParameterValue=V)' },
   { name: 'region', value: true, field: 'region', parse: text, help: '--region NAME                  AWS::Region and AWS_REGION (default us-east-1)' },
-  { name: 'runner', value: true, field: 'runner', parse: choice('auto', 'docker', 'process'), help: '--runner auto|docker|process   where functions run (auto: Docker when a daemon answers, else host processes)' },
+  { name: 'runner', value: true, field: 'runner', parse: choice(...RUNNER_CHOICES), help: `${`--runner ${RUNNER_CHOICES.join('|')}`.padEnd(30)} ${RUNNER_HELP}` },
   { name: 'warm-containers', value: true, field: 'warmContainers', parse: choice('EAGER', 'LAZY'), help: '--warm-containers EAGER|LAZY   EAGER starts one environment per function at start-up (default LAZY)' },
   { name: 'max-concurrency', value: true, field: 'maxConcurrency', parse: (v, f) => parsePositiveInt(String(v), f), help: '--max-concurrency N            environments per function (default 10; ReservedConcurrentExecutions wins)' },
   { name: 'host-env', value: true, field: 'hostEnv', parse: (v) => (v === '*' ? true : String(v).split(',').filter(Boolean)), help: '--host-env NAMES               host variables functions may see: comma-separated names, or * (default none)' },

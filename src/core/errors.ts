@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   EMU_POOL_THROTTLED: 'function "%s" is at its concurrency limit of %s',
   EMU_ENV_CLOSED: 'the execution environment is closed',
   EMU_ENV_LAUNCH_FAILED: 'cannot start the runtime: %s',
+  EMU_FUNCTION_NOT_FOUND: 'function "%s" is not in the template (%s)',
   EMU_RUNNER_UNSUPPORTED: 'function %s cannot run here: %s',
   EMU_TEMPLATE_NOT_FOUND: 'template file "%s" does not exist',
   EMU_TEMPLATE_READ_FAILED: 'cannot read %s: %s',

@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import type { Container, ContainerCreateOptions } from 'dockerode';
 import { emuError } from '../../core/errors.js';
 import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
-import { describeExit } from '../process/spawn.js';
+import { describeExit } from '../exit.js';
 import { describeDockerError, type DockerClient } from './client.js';
 import { removeContainer } from './labels.js';
 import type { NetworkPlan } from './network.js';

@@ -7,7 +7,7 @@ import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import type { FunctionSpec } from '../../core/model.js';
-import { lambdaEnvironment } from '../process/runner.js';
+import { lambdaEnvironment } from '../lambda-env.js';
 import { buildFunctionImage } from './build.js';
 import { assertDockerReachable, createDockerClient, type DockerClient } from './client.js';
 import { startContainer, type ContainerProcess, type ContainerSpec } from './container.js';
@@ -133,10 +133,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
   const sandbox = options.sandbox ?? true;
   const platform = dockerPlatform(fn.architecture);
   const env = lambdaEnvironment(fn, TASK_ROOT, RUNTIME_DIR, {
-    nodeClient: '',
-    pythonClient: '',
     region: options.region,
-    logger,
     ...(options.hostEnv !== undefined ? { hostEnv: options.hostEnv } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
   });

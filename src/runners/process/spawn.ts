@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { constants } from 'node:os';
 import { emuError } from '../../core/errors.js';
 import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
+import { describeExit } from '../exit.js';
 
 export interface SpawnRuntimeOptions {
   command: string;
@@ -12,18 +13,6 @@ export interface SpawnRuntimeOptions {
   /** The complete environment of the runtime: nothing is inherited. */
   env: Record<string, string>;
   onOutput(chunk: Buffer): void;
-}
-
-/** Go's names for signals, as `exec.ExitError` prints them (`signal: killed`). */
-const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
-  SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupt', SIGSEGV: 'segmentation fault',
-  SIGABRT: 'aborted', SIGHUP: 'hangup', SIGQUIT: 'quit', SIGBUS: 'bus error', SIGFPE: 'floating point exception',
-  SIGILL: 'illegal instruction', SIGPIPE: 'broken pipe', SIGUSR1: 'user defined signal 1', SIGUSR2: 'user defined signal 2',
-};
-
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
-  if (signal) return { code, signal, description: `signal: ${SIGNAL_TEXT[signal] ?? signal}` };
-  return { code, signal, description: `exit status ${code ?? 0}` };
 }
 
 /** Go's wording of spawn errors (`fork/exec /x: no such file or directory`), which Lambda's messages carry. */
