@@ -1,6 +1,5 @@
 // One request through API Gateway: route, preflight, event, Lambda limits, invocation with the integration timeout, result → response.
 import type { ApiKind } from '../src/core/model.js';
-import { isEmulatorError } from '../src/core/errors.js';
 import type { Clock, IdSource } from '../src/core/ids.js';
 import type { InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
@@ -116,8 +115,7 @@ export class Gateway {
     try {
       result = await this.withIntegrationTimeout(invoker.invoke({ payload, traceId: identity.traceId }), this.deps.timeoutsMs[kind], log);
     } catch (err) {
-      if (isEmulatorError(err) && err.code === 'EMU_POOL_THROTTLED') log().warn({ err: err.message }, 'Lambda throttled the invocation');
-      else log().error({ err }, 'the invocation could not run');
+      log().error({ err }, 'the invocation could not run');
       return fail('invocation-rejected', true);
     }
 
@@ -126,6 +124,10 @@ export class Gateway {
       return fail('integration-timeout', true);
     }
     // The runtime's signal decides, never the body's shape (spec §7.5).
+    if (!result.ok && result.kind === 'throttled') {
+      log().warn({ reason: result.reason }, 'Lambda throttled the invocation');
+      return fail('invocation-rejected', true);
+    }
     if (!result.ok) {
       log().info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}): ${result.error.errorType}`);
       return fail('integration-failure', true);

@@ -1,7 +1,7 @@
 // The Invoke API clients call: RIE's single fixed endpoint (`emulate rie`) or the Lambda Invoke API for SDKs (`start-lambda`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isEmulatorError } from '../src/core/errors.js';
-import type { InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
+import type { FailureKind, InvokeFailure, InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
 import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
@@ -81,14 +81,20 @@ function sendServiceError(res: ServerResponse, error: ServiceError): void {
   res.end(body);
 }
 
-/** Lambda's answer when a function's concurrency is used up; SDKs read Retry-After and retry. */
-const throttled = (): ServiceError => ({
-  status: 429,
-  code: 'TooManyRequestsException',
-  message: 'Rate Exceeded.',
-  headers: { 'Retry-After': '1' },
-  extra: { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' },
-});
+/**
+ * The results both front ends answer with a service error instead of a 200: Lambda refused to run
+ * the function. Every other failure is the function's own and comes back as a 200 with its error body.
+ */
+const SERVICE_ERRORS: Partial<Record<FailureKind, (result: InvokeFailure) => ServiceError>> = {
+  // Concurrency used up: 429 with its Reason; SDKs read Retry-After and retry (invoke-api.md §5, §6).
+  throttled: (result) => ({
+    status: 429,
+    code: 'TooManyRequestsException',
+    message: result.error.errorMessage,
+    headers: { 'Retry-After': '1' },
+    extra: { Reason: result.reason },
+  }),
+};
 
 /** The Invoke API checks that a payload is JSON before invoking (RIE does not). */
 function checkJson(body: Buffer): ServiceError | undefined {
@@ -155,50 +161,80 @@ export function logTail(log: string): string {
   return bytes.subarray(Math.max(0, bytes.length - LIMITS.logTailBytes)).toString('base64');
 }
 
-function sendResult(res: ServerResponse, result: InvokeResult, tail: boolean, version: string, flavor: 'rie' | 'lambda'): void {
+/** What tells the two front ends apart; everything else (headers, limits, results) they share. */
+interface FrontEnd {
+  component: string;
+  /** The function a request path names, or undefined when the path is not an invoke path. */
+  functionNameOf(path: string): string | undefined;
+  notFound(res: ServerResponse): void;
+  /** A request refused before its body is read (wrong method), or undefined. */
+  refuse(method: string, path: string): ServiceError | undefined;
+  /** The payload the function gets from a request body, or the error for a body the front end refuses. */
+  payloadOf(body: Buffer): Buffer | ServiceError;
+  /** The Content-Type of an answer carrying these bytes (none when undefined). */
+  contentTypeOf(payload: Buffer): string | undefined;
+}
+
+/** The Lambda Invoke API as AWS SDKs call it (`start-lambda`). */
+const LAMBDA_API: FrontEnd = {
+  component: 'lambda-api',
+  functionNameOf(path) {
+    const match = LAMBDA_INVOKE_PATH.exec(path);
+    if (!match) return undefined;
+    try {
+      return decodeURIComponent(match[1]!);
+    } catch {
+      return undefined;
+    }
+  },
+  notFound: (res) => sendServiceError(res, { status: 404, code: 'UnknownOperationException', message: 'Unknown operation' }),
+  refuse: (method, path) =>
+    method === 'POST' ? undefined : { status: 405, code: 'MethodNotAllowedException', message: `${method} is not allowed on ${path}` },
+  // An invocation without a payload gets the empty JSON object, as in the console and the CLI.
+  payloadOf: (body) => (body.length === 0 ? Buffer.from('{}') : (checkJson(body) ?? body)),
+  contentTypeOf: () => 'application/json',
+};
+
+/** RIE's one fixed path (`emulate rie`): any method invokes, Go's 404 elsewhere, no JSON check, sniffed Content-Type. */
+const RIE_ENDPOINT: FrontEnd = {
+  component: 'invoke',
+  functionNameOf: (path) => (path === RIE_INVOKE_PATH ? 'function' : undefined),
+  notFound(res) {
+    res.writeHead(404, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Length': GO_NOT_FOUND.length,
+    });
+    res.end(GO_NOT_FOUND);
+  },
+  refuse: () => undefined,
+  payloadOf: (body) => body,
+  contentTypeOf: sniffContentType,
+};
+
+const FRONT_ENDS: Record<InvokeApiOptions['flavor'], FrontEnd> = { lambda: LAMBDA_API, rie: RIE_ENDPOINT };
+
+function sendResult(res: ServerResponse, frontEnd: FrontEnd, result: InvokeResult, tail: boolean, version: string): void {
+  const refused = result.ok ? undefined : SERVICE_ERRORS[result.kind]?.(result);
+  if (refused) return sendServiceError(res, refused);
   const headers: Record<string, string | number> = {
     'Content-Length': result.payload.length,
     [INVOKE_HEADER.requestId]: result.requestId,
     [INVOKE_HEADER.executedVersion]: version,
   };
-  // RIE's replies carry Go's sniffed type; the Invoke API answers application/json.
-  const contentType = flavor === 'rie' ? sniffContentType(result.payload) : 'application/json';
+  const contentType = frontEnd.contentTypeOf(result.payload);
   if (contentType) headers['Content-Type'] = contentType;
-  // RIE omits X-Amz-Function-Error; the Lambda Invoke API sets it for every failed invocation.
+  // Both flag every failed invocation (newer RIE builds set it too, as the rie tests pin).
   if (!result.ok) headers[INVOKE_HEADER.functionError] = 'Unhandled';
   if (tail) headers[INVOKE_HEADER.logResult] = logTail(result.log);
   res.writeHead(200, headers);
   res.end(result.payload);
 }
 
-/** The function name a request path names, or undefined when the path is not an invoke path. */
-function functionNameOf(path: string, flavor: 'rie' | 'lambda'): string | undefined {
-  if (flavor === 'rie') return path === RIE_INVOKE_PATH ? 'function' : undefined;
-  const match = LAMBDA_INVOKE_PATH.exec(path);
-  if (!match) return undefined;
-  try {
-    return decodeURIComponent(match[1]!);
-  } catch {
-    return undefined;
-  }
-}
-
-function sendNotFound(res: ServerResponse, flavor: 'rie' | 'lambda'): void {
-  if (flavor === 'lambda') {
-    return sendServiceError(res, { status: 404, code: 'UnknownOperationException', message: 'Unknown operation' });
-  }
-  res.writeHead(404, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Length': GO_NOT_FOUND.length,
-  });
-  res.end(GO_NOT_FOUND);
-}
-
-/** Starts the Invoke API in the given flavor. */
+/** Starts the Invoke API as the given front end. */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
-  const { logger, flavor } = options;
-  const log = logger.child({ component: flavor === 'rie' ? 'invoke' : 'lambda-api' });
+  const frontEnd = FRONT_ENDS[options.flavor];
+  const log = options.logger.child({ component: frontEnd.component });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, target: InvokeTarget): Promise<void> => {
     const parsed = parseHeaders(req);
@@ -212,13 +248,8 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       log.warn({ bytes: read.size, limit, over: read.size - limit }, 'request payload is over the limit; the function was not invoked');
       return sendServiceError(res, parsed.type === 'Event' ? tooLargeForEvent(read.size) : tooLarge());
     }
-    let body = read.body;
-    if (flavor === 'lambda') {
-      // An invocation without a payload gets the empty JSON object, as in the console and the CLI.
-      if (body.length === 0) body = Buffer.from('{}');
-      const invalid = checkJson(body);
-      if (invalid) return sendServiceError(res, invalid);
-    }
+    const body = frontEnd.payloadOf(read.body);
+    if (!Buffer.isBuffer(body)) return sendServiceError(res, body);
     if (parsed.type === 'DryRun') {
       res.writeHead(204, { [INVOKE_HEADER.executedVersion]: target.version });
       return void res.end();
@@ -227,25 +258,32 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     if (parsed.type === 'Event') {
       res.writeHead(202, { 'Content-Length': 0 });
       res.end();
-      target.invoker.invoke(request).catch((err: unknown) => log.error({ err: String(err) }, 'asynchronous invocation failed'));
+      target.invoker.invoke(request).then(
+        (result) => {
+          if (!result.ok && result.kind === 'throttled') log.warn({ reason: result.reason }, 'asynchronous invocation throttled');
+        },
+        (err: unknown) => log.error({ err: String(err) }, 'asynchronous invocation failed'),
+      );
       return;
     }
     const result = await target.invoker.invoke(request);
-    sendResult(res, result, parsed.tail, target.version, flavor);
+    if (!result.ok && result.kind === 'throttled') log.warn({ reason: result.reason }, 'invocation throttled');
+    sendResult(res, frontEnd, result, parsed.tail, target.version);
   };
 
   const server: Server = createServer({ noDelay: true }, (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const name = functionNameOf(path, flavor);
+    const name = frontEnd.functionNameOf(path);
     if (name === undefined) {
       req.resume();
-      return sendNotFound(res, flavor);
+      return frontEnd.notFound(res);
     }
-    if (flavor === 'lambda' && req.method !== 'POST') {
+    const refused = frontEnd.refuse(req.method ?? 'GET', path);
+    if (refused) {
       req.resume();
-      return sendServiceError(res, { status: 405, code: 'MethodNotAllowedException', message: `${req.method} is not allowed on ${path}` });
+      return sendServiceError(res, refused);
     }
     const qualifier = q === -1 ? undefined : (new URLSearchParams(url.slice(q + 1)).get('Qualifier') ?? undefined);
     const target = options.resolve(name, qualifier);
@@ -255,10 +293,6 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     }
     handle(req, res, target).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (isEmulatorError(err) && err.code === 'EMU_POOL_THROTTLED') {
-        log.warn({ fn: name }, err.message);
-        return sendServiceError(res, throttled());
-      }
       log.error({ err: isEmulatorError(err) ? err.message : String(err) }, 'invocation failed inside the emulator');
       sendServiceError(res, { status: 500, code: 'ServiceException', message: isEmulatorError(err) ? err.message : 'Internal error' });
     });

@@ -11,7 +11,6 @@ export const ERROR_CODES = {
   EMU_LISTEN_FAILED: 'cannot listen on %s: %s',
   EMU_BOOTSTRAP_NOT_FOUND: 'bootstrap "%s" %s',
   EMU_POOL_CLOSED: 'the environment pool of function "%s" is closed',
-  EMU_POOL_THROTTLED: 'function "%s" is at its concurrency limit of %s',
   EMU_ENV_CLOSED: 'the execution environment is closed',
   EMU_ENV_LAUNCH_FAILED: 'cannot start the runtime: %s',
   EMU_FUNCTION_NOT_FOUND: 'function "%s" is not in the template (%s)',

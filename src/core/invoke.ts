@@ -31,7 +31,13 @@ export type FailureKind =
   | 'timeout'
   | 'exit' // the runtime process exited mid-invocation
   | 'response-too-large'
-  | 'runtime'; // the runtime broke the protocol (bad response mode, ...)
+  | 'runtime' // the runtime broke the protocol (bad response mode, ...)
+  | 'throttled'; // Lambda refused to run it: the function is at its concurrency limit (nothing ran)
+
+/** Why Lambda throttled an invocation (the `Reason` field of its TooManyRequestsException). */
+export type ThrottleReason =
+  | 'ConcurrentInvocationLimitExceeded'
+  | 'ReservedFunctionConcurrentInvocationLimitExceeded';
 
 interface ResultBase {
   requestId: string;
@@ -56,6 +62,8 @@ export interface InvokeFailure extends ResultBase {
   error: FunctionError;
   /** The error body exactly as Lambda returns it (often the runtime's own bytes). */
   payload: Buffer;
+  /** Present when `kind` is `throttled`: the reason Lambda gives. */
+  reason?: ThrottleReason;
 }
 
 /** The outcome of an invocation: a failure of user code is a value, never an exception. */
@@ -87,4 +95,13 @@ export function parseFunctionError(body: Buffer, fallbackType: string): Function
 /** Serialises an emulator-made error as Lambda does: errorType first, then errorMessage. */
 export function errorBody(errorType: string, errorMessage: string): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}
+
+/**
+ * A throttle as a value: nothing ran, so no log and no duration. Lambda answers a throttle with
+ * TooManyRequestsException "Rate Exceeded." (AWS Lambda API Reference, Invoke: Errors).
+ */
+export function throttledResult(requestId: string, reason: ThrottleReason): InvokeFailure {
+  const error: FunctionError = { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' };
+  return { ok: false, kind: 'throttled', reason, requestId, durationMs: 0, log: '', error, payload: errorBody(error.errorType, error.errorMessage) };
 }

@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { emuError } from '../core/errors.js';
 import type { ExecutionEnvironment } from '../core/environment.js';
-import type { InvokeRequest, InvokeResult, Invoker } from '../core/invoke.js';
+import { randomRequestId } from '../core/ids.js';
+import { throttledResult, type InvokeRequest, type InvokeResult, type Invoker } from '../core/invoke.js';
 import type { Logger } from '../core/logger.js';
 
 export interface PoolOptions {
@@ -34,8 +35,12 @@ const SHRINK_INTERVAL_MS = 100;
 const SPEED_WINDOW = 32;
 const SPEED_PERCENTILE = 0.25;
 
+/** What a waiting invocation gets instead of an environment when Lambda would throttle it. */
+const THROTTLED = Symbol('throttled');
+type Lease = ExecutionEnvironment | typeof THROTTLED;
+
 interface Waiter {
-  resolve(env: ExecutionEnvironment): void;
+  resolve(env: Lease): void;
   reject(err: unknown): void;
   timer?: NodeJS.Timeout;
 }
@@ -77,6 +82,7 @@ export class EnvironmentPool implements Invoker {
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const env = await this.acquire();
+    if (env === THROTTLED) return this.throttled(request);
     try {
       const result = await env.invoke(request);
       this.observe(result);
@@ -84,6 +90,13 @@ export class EnvironmentPool implements Invoker {
     } finally {
       this.release(env);
     }
+  }
+
+  /** A throttle is Lambda's answer, not a fault: a value, logged as a warning. */
+  private throttled(request: InvokeRequest): InvokeResult {
+    this.options.logger.warn({ fn: this.options.functionName, limit: this.options.maxConcurrency }, `function "${this.options.functionName}" is at its concurrency limit; invocation throttled`);
+    // The emulator's limits stand for the function's reserved concurrency (README: "gets the same 429").
+    return throttledResult(request.requestId ?? randomRequestId(), 'ReservedFunctionConcurrentInvocationLimitExceeded');
   }
 
   private observe(result: InvokeResult): void {
@@ -154,7 +167,7 @@ export class EnvironmentPool implements Invoker {
     await Promise.all(envs.map((env) => env.close()));
   }
 
-  private async acquire(): Promise<ExecutionEnvironment> {
+  private async acquire(): Promise<Lease> {
     if (this.closed) throw emuError('EMU_POOL_CLOSED', this.options.functionName);
     // Most recently used first, so the fewest environments stay warm.
     const env = this.idle.pop();
@@ -166,7 +179,7 @@ export class EnvironmentPool implements Invoker {
     if (this.all.size + this.starting < this.options.maxConcurrency) {
       const delay = this.options.scaleOutDelayMs ?? 0;
       if (delay === 0 || this.all.size === 0) return this.create();
-      return new Promise<ExecutionEnvironment>((resolve, reject) => {
+      return new Promise<Lease>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject };
         const started = Date.now();
         const decide = () => {
@@ -188,18 +201,16 @@ export class EnvironmentPool implements Invoker {
         this.waiters.push(waiter);
       });
     }
-    return new Promise<ExecutionEnvironment>((resolve, reject) => this.overflow({ resolve, reject }));
+    return new Promise<Lease>((resolve, reject) => this.overflow({ resolve, reject }));
   }
 
   /** Beyond the limit: throttle at once, or queue with a bounded wait. */
   private overflow(waiter: Waiter): void {
-    if (this.options.overflow === 'throttle') {
-      return waiter.reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
-    }
+    if (this.options.overflow === 'throttle') return waiter.resolve(THROTTLED);
     if (this.options.queueTimeoutMs !== undefined) {
       waiter.timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.reject(emuError('EMU_POOL_THROTTLED', this.options.functionName, this.options.maxConcurrency));
+        waiter.resolve(THROTTLED);
       }, this.options.queueTimeoutMs);
     }
     this.waiters.push(waiter);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayServer } from '../../apigw/index.js';
 import { emuError } from '../../src/core/errors.js';
-import type { InvokeResult } from '../../src/core/invoke.js';
+import { throttledResult, type InvokeResult } from '../../src/core/invoke.js';
 import { api, capturingLogger, deferred, failure, inProcessInvoker, rawResult, route, scriptedInvoker, send, startWith } from './helpers.js';
 
 const HTTP_500 = '{"message":"Internal Server Error"}';
@@ -122,9 +122,7 @@ describe('integration timeout', () => {
 describe('invocations Lambda refuses', () => {
   const http = api('http');
   const rest = api('rest');
-  const throttled = scriptedInvoker(() => {
-    throw emuError('EMU_POOL_THROTTLED', 'Busy', 1);
-  });
+  const throttled = scriptedInvoker((request) => throttledResult(request.requestId ?? 'throttled', 'ReservedFunctionConcurrentInvocationLimitExceeded'));
   const closed = scriptedInvoker(() => {
     throw emuError('EMU_POOL_CLOSED', 'Closed');
   });

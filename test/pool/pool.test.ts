@@ -124,13 +124,21 @@ describe('EnvironmentPool', () => {
     expect(new Set(results.map((r) => r.pid)).size).toBe(4);
   });
 
-  it('throttles beyond the limit with EMU_POOL_THROTTLED when told to', async () => {
+  it('answers a throttle as a value beyond the limit when told to: TooManyRequestsException, nothing run', async () => {
     const p = pool({ maxConcurrency: 2, overflow: 'throttle' });
-    const settled = await Promise.allSettled([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))));
-    const rejected = settled.filter((s) => s.status === 'rejected');
-    expect(rejected).toHaveLength(1);
-    const reason = (rejected[0] as PromiseRejectedResult).reason as Error;
-    expect(isEmulatorError(reason) && reason.code).toBe('EMU_POOL_THROTTLED');
+    const results = await Promise.all([1, 2, 3].map((n) => p.invoke({ ...event({ action: 'sleep', ms: 300 }), requestId: `req-${n}` })));
+    const throttled = results.filter((r) => !r.ok);
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0]).toMatchObject({
+      ok: false,
+      kind: 'throttled',
+      reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+      error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
+      log: '',
+      durationMs: 0,
+    });
+    expect(JSON.parse(throttled[0]!.payload.toString())).toEqual({ errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
+    expect(['req-1', 'req-2', 'req-3']).toContain(throttled[0]!.requestId);
     expect(p.size).toBe(2);
   });
 
@@ -138,8 +146,8 @@ describe('EnvironmentPool', () => {
     const p = pool({ maxConcurrency: 1, overflow: 'queue', queueTimeoutMs: 150 });
     const slow = p.invoke(event({ action: 'sleep', ms: 600 }));
     await vi.waitFor(() => expect(p.size).toBe(1));
-    const waited = await p.invoke(event({ action: 'echo' })).catch((e: unknown) => e);
-    expect(isEmulatorError(waited) && waited.code).toBe('EMU_POOL_THROTTLED');
+    const waited = await p.invoke(event({ action: 'echo' }));
+    expect(!waited.ok && waited.kind).toBe('throttled');
     expect((await slow).ok).toBe(true);
 
     const queued = await Promise.all([p.invoke(event({ action: 'sleep', ms: 50 })), p.invoke(event({ action: 'sleep', ms: 50 }))]);
