@@ -22,6 +22,9 @@ export type { GatewayResponse, ParsedResult } from './response.js';
 /** API Gateway's own error responses. */
 export { gatewayError } from './errors.js';
 export type { GatewayErrorReason } from './errors.js';
+/** The event kinds (HTTP API, REST): one profile each, in one registry. */
+export { PROFILES, profileOf } from './kinds/index.js';
+export type { KindProfile } from './kinds/index.js';
 /** Per-request identity (ids, trace id, time). */
 export { newIdentity } from './context.js';
 export type { RequestIdentity, GatewaySettings } from './context.js';

@@ -1,15 +1,13 @@
 // The table of mounted routes printed at start: method, URL with the stage prefix, function, API and payload format.
 import type { RouteSpec } from '../src/core/model.js';
-import { stagePrefix } from './router.js';
-import { DEFAULT_ROUTE } from './wire.js';
-
-const KIND_NAME = { http: 'HTTP API', rest: 'REST API' } as const;
+import { profileOf } from './kinds/index.js';
 
 /** The URL a route answers on: the server's base URL, the API's stage prefix, the route path (`/*` for `$default`). */
 export function routeUrl(route: RouteSpec, baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const prefix = stagePrefix({ kind: route.apiKind, stageName: route.stageName });
-  if (route.apiKind === 'http' && route.path === DEFAULT_ROUTE) return `${base}${prefix}/*`;
+  const profile = profileOf(route.apiKind);
+  const prefix = profile.stagePrefix(route.stageName);
+  if (route.path === profile.catchAllPath) return `${base}${prefix}/*`;
   return `${base}${prefix}${route.path}`;
 }
 
@@ -17,10 +15,10 @@ export function routeUrl(route: RouteSpec, baseUrl: string): string {
 export function formatRouteTable(routes: readonly RouteSpec[], url: string): string {
   if (routes.length === 0) return 'No API routes in the template.';
   const rows = routes.map((r) => [
-    r.apiKind === 'http' && r.path === DEFAULT_ROUTE ? DEFAULT_ROUTE : r.method,
+    r.path === profileOf(r.apiKind).catchAllPath ? r.path : r.method,
     routeUrl(r, url),
     r.functionName,
-    `${r.apiLogicalId} (${KIND_NAME[r.apiKind]})`,
+    `${r.apiLogicalId} (${profileOf(r.apiKind).label})`,
     `payload ${r.payloadFormatVersion}`,
   ]);
   const header = ['METHOD', 'URL', 'FUNCTION', 'API', 'FORMAT'];

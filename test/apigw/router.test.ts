@@ -12,9 +12,9 @@ function describeMatch(m: RouteMatch): string {
     case 'cors-mock':
       return `cors-mock ${m.allowMethods.join(',')}`;
     case 'no-route':
-      return `no-route (${m.api.kind})`;
+      return `no-route (${m.profile.kind})`;
     case 'no-stage':
-      return `no-stage (${m.apiKind})`;
+      return `no-stage (${m.profile.kind})`;
   }
 }
 
