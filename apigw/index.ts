@@ -5,6 +5,7 @@ export { startApiGateway } from './server.js';
 export type { ApiGatewayOptions, ApiGatewayServer } from './server.js';
 /** Formats the mounted routes (method, URL with stage prefix, function, API, payload format) for printing. */
 export { formatRouteTable, routeUrl } from './route-table.js';
+export type { MountedRoutes } from './route-table.js';
 /** Route matching: stage prefixes, static > {param} > {proxy+}, exact method > ANY, `$default`. */
 export { compileRoutes, matchRequest, stagePrefix } from './router.js';
 export type { RouteTable, RouteMatch } from './router.js';

@@ -1,5 +1,6 @@
 // Route matching as API Gateway does it: stage prefixes per API, static > {param} > {proxy+}, exact method > ANY, $default last; each route's kind profile chosen here, once.
 import type { ApiSpec, RouteSpec } from '../src/core/model.js';
+import { emuError } from '../src/core/errors.js';
 import { profileOf, unownedProfile, type KindProfile } from './kinds/index.js';
 import { ALL_CORS_METHODS, ANY_METHOD, ROUTABLE_METHODS } from './wire.js';
 import { requestMap, safeDecode } from './request.js';
@@ -69,25 +70,18 @@ export function parseRoutePath(path: string): Segment[] {
     });
 }
 
-/** An API spec from the fields a route carries, for routes whose API is not in the list. */
-function apiOfRoute(route: RouteSpec): ApiSpec {
-  const api: ApiSpec = {
-    logicalId: route.apiLogicalId,
-    kind: route.apiKind,
-    implicit: false,
-    apiGatewayId: route.apiGatewayId,
-    stageName: route.stageName,
-    stageVariables: route.stageVariables,
-    binaryMediaTypes: route.binaryMediaTypes,
-  };
-  if (route.cors) api.cors = route.cors;
-  return api;
+/** The APIs by logical id; throws EMU_APIGW_UNKNOWN_API when a route names an API that is not among them. */
+export function apisById(apis: readonly ApiSpec[], routes: readonly RouteSpec[]): ReadonlyMap<string, ApiSpec> {
+  const byId = new Map<string, ApiSpec>(apis.map((a) => [a.logicalId, a]));
+  const missing = routes.find((r) => !byId.has(r.apiLogicalId));
+  if (missing) throw emuError('EMU_APIGW_UNKNOWN_API', missing.routeKey, missing.apiLogicalId, [...byId.keys()].join(', ') || 'none');
+  return byId;
 }
 
 /** Builds the table: each API in its stage group, each route under its resource, REST CORS mocks added. */
 export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSpec[]): RouteTable {
-  const byId = new Map<string, ApiSpec>(apis.map((a) => [a.logicalId, a]));
-  for (const route of routes) if (!byId.has(route.apiLogicalId)) byId.set(route.apiLogicalId, apiOfRoute(route));
+  // A route names its API; one that names none given is refused before anything listens.
+  const byId = apisById(apis, routes);
 
   const groups = new Map<string, StageGroup>();
   const groupOf = (api: ApiSpec): StageGroup => {
