@@ -7,7 +7,7 @@ import { buildEventV2, decodedRawPath } from '../event-v2.js';
 import { responseFromV1, responseFromV2 } from '../response.js';
 import { headerValue } from '../request.js';
 import { DEFAULT_ROUTE, DEFAULT_STAGE, HEADER, INTEGRATION_TIMEOUT_MS } from '../wire.js';
-import type { KindProfile } from './profile.js';
+import { RUNTIME_FAILURES, type KindProfile } from './profile.js';
 
 /** HTTP API 1.0 results: extra keys ignored, base64 always decoded. */
 const HTTP_V1_RESULT = { strictKeys: false, binarySupport: false } as const;
@@ -67,15 +67,7 @@ export const HTTP_PROFILE: KindProfile = {
     'configuration-error': { status: 500, body: '{"message":"Internal Server Error"}' },
     'bad-request': { status: 400, body: '{"message":"Bad Request"}' },
   },
-  // The runtime's signal decides, never the body's shape (spec §7.5): every failure is a failed integration.
-  failures: {
-    function: 'integration-failure',
-    init: 'integration-failure',
-    timeout: 'integration-failure',
-    exit: 'integration-failure',
-    'response-too-large': 'integration-failure',
-    runtime: 'integration-failure',
-  },
+  failures: { ...RUNTIME_FAILURES },
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS.http,
 
   // HTTP API answers preflights itself when CORS is configured, whatever the routes.

@@ -8,6 +8,21 @@ import type { IntegrationMatch } from '../event-v2.js';
 import type { GatewayRequest, HeaderLine } from '../request.js';
 import type { GatewayResponse, ParsedResult } from '../response.js';
 
+/**
+ * API Gateway's rule for what the runtime signalled (an error, a crash, the function timeout, an
+ * oversized result, a broken protocol): the integration failed, whatever the body's shape (spec §7.5).
+ * Profiles spread it into their own `failures` table, where an outcome of another nature (a throttle)
+ * is one more line.
+ */
+export const RUNTIME_FAILURES = {
+  function: 'integration-failure',
+  init: 'integration-failure',
+  timeout: 'integration-failure',
+  exit: 'integration-failure',
+  'response-too-large': 'integration-failure',
+  runtime: 'integration-failure',
+} as const satisfies Partial<Record<FailureKind, GatewayErrorReason>>;
+
 /** One gateway error as this kind answers it. */
 export interface GatewayError {
   status: number;

@@ -6,7 +6,7 @@ import { buildEventV1 } from '../event-v1.js';
 import { responseFromV1 } from '../response.js';
 import { headerValue } from '../request.js';
 import { HEADER, INTEGRATION_TIMEOUT_MS, REST_EVENT_HEADER } from '../wire.js';
-import type { KindProfile } from './profile.js';
+import { RUNTIME_FAILURES, type KindProfile } from './profile.js';
 
 /** REST adds its own headers to the event in Title-Case (it keeps the client's casing). */
 const REST_ADDED_HEADER: Readonly<Record<string, string>> = {
@@ -70,15 +70,7 @@ export const REST_PROFILE: KindProfile = {
     'configuration-error': { status: 500, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' },
     'bad-request': { status: 400, body: '{"message":"Bad Request"}', errorType: 'BadRequestException' },
   },
-  // The runtime's signal decides, never the body's shape (spec §7.5): every failure is a failed integration (502).
-  failures: {
-    function: 'integration-failure',
-    init: 'integration-failure',
-    timeout: 'integration-failure',
-    exit: 'integration-failure',
-    'response-too-large': 'integration-failure',
-    runtime: 'integration-failure',
-  },
+  failures: { ...RUNTIME_FAILURES },
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS.rest,
 
   // Proxy responses get nothing: the function must return its own CORS headers (spec §8).
