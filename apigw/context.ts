@@ -1,6 +1,6 @@
 // Per-request identity (request ids, trace id, time) made once from the injected clock and id source, and the time format events use.
 import { createHash } from 'node:crypto';
-import type { ApiKind } from '../src/core/model.js';
+import type { KindProfile } from './kinds/profile.js';
 import { newTraceId, type Clock, type IdSource } from '../src/core/ids.js';
 
 /** What one request is known by: shared by the event, the response headers and the log line. */
@@ -30,14 +30,10 @@ export function shortId(id: string): string {
 }
 
 /** Makes the identity of one request. */
-export function newIdentity(kind: ApiKind, clock: Clock, ids: IdSource, clientTraceId?: string): RequestIdentity {
+export function newIdentity(profile: KindProfile, clock: Clock, ids: IdSource, clientTraceId?: string): RequestIdentity {
   const timeEpochMs = clock.now();
-  const id = ids();
-  // HTTP API request ids are the short form (`apigw-requestid`); REST's are UUIDs with a short extended id.
-  const requestId = kind === 'http' ? shortId(id) : id;
   return {
-    requestId,
-    extendedRequestId: kind === 'http' ? requestId : shortId(id),
+    ...profile.requestIds(ids()),
     traceId: clientTraceId && clientTraceId.includes('Root=') ? clientTraceId : newTraceId(timeEpochMs),
     timeEpochMs,
   };

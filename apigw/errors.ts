@@ -1,6 +1,6 @@
-// Responses API Gateway itself gives (no route, failed or timed-out integration, limits), per API kind, with AWS's exact bodies.
-import type { ApiKind } from '../src/core/model.js';
+// Responses API Gateway itself gives (no route, failed or timed-out integration, limits), from the kind profile's table of AWS's exact bodies.
 import type { RequestIdentity } from './context.js';
+import type { KindProfile } from './kinds/profile.js';
 import type { GatewayResponse } from './response.js';
 import { HEADER, JSON_MEDIA_TYPE } from './wire.js';
 
@@ -25,69 +25,17 @@ export type GatewayErrorReason =
   /** The request could not be read as HTTP. */
   | 'bad-request';
 
-interface GatewayError {
-  status: number;
-  /** The body byte for byte: REST's Lambda errors have a space after the colon, its routing errors do not. */
-  body: string;
-  /** REST's `x-amzn-ErrorType`. */
-  errorType?: string;
-}
-
-const REST_ERRORS: Record<GatewayErrorReason, GatewayError> = {
-  // MISSING_AUTHENTICATION_TOKEN: unknown path or unsupported method (gateway response types doc; AWS 403 knowledge-center article).
-  'no-route': { status: 403, body: '{"message":"Missing Authentication Token"}', errorType: 'MissingAuthenticationTokenException' },
-  // A path outside every deployed stage *(unverified)*.
-  'no-stage': { status: 403, body: '{"message":"Forbidden"}', errorType: 'ForbiddenException' },
-  // Function error or malformed proxy response → 502 (spec §7.1).
-  'integration-failure': { status: 502, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' },
-  // Lambda rejected the invocation → 500 *(reported)*.
-  'invocation-rejected': { status: 500, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' },
-  // INTEGRATION_TIMEOUT (serverless/serverless#3171).
-  'integration-timeout': { status: 504, body: '{"message": "Endpoint request timed out"}' },
-  // REQUEST_TOO_LARGE is 413; its message *(unverified)*.
-  'payload-too-large': { status: 413, body: '{"message":"Request Too Long"}' },
-  // Status and message *(unverified)*.
-  'headers-too-large': { status: 431, body: '{"message":"Request Header Fields Too Large"}' },
-  // API_CONFIGURATION_ERROR: default status 500.
-  'configuration-error': { status: 500, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' },
-  'bad-request': { status: 400, body: '{"message":"Bad Request"}', errorType: 'BadRequestException' },
-};
-
-const HTTP_ERRORS: Record<GatewayErrorReason, GatewayError> = {
-  // No stage or route (AWS "Routing API requests": {"message":"Not Found"}).
-  'no-route': { status: 404, body: '{"message":"Not Found"}' },
-  'no-stage': { status: 404, body: '{"message":"Not Found"}' },
-  // Function error or malformed result → 500 *(reported)*.
-  'integration-failure': { status: 500, body: '{"message":"Internal Server Error"}' },
-  // *(unverified)*: as a failed integration.
-  'invocation-rejected': { status: 500, body: '{"message":"Internal Server Error"}' },
-  // 503 *(reported: anomalyco/sst#2232, serverless/serverless#11222)*.
-  'integration-timeout': { status: 503, body: '{"message":"Service Unavailable"}' },
-  // 413 *(reported)*; message *(unverified)*.
-  'payload-too-large': { status: 413, body: '{"message":"Request Entity Too Large"}' },
-  'headers-too-large': { status: 431, body: '{"message":"Request Header Fields Too Large"}' },
-  'configuration-error': { status: 500, body: '{"message":"Internal Server Error"}' },
-  'bad-request': { status: 400, body: '{"message":"Bad Request"}' },
-};
-
 /** The gateway's own response for a reason, as an API of this kind sends it. */
-export function gatewayError(kind: ApiKind, reason: GatewayErrorReason): GatewayResponse {
-  const error = (kind === 'rest' ? REST_ERRORS : HTTP_ERRORS)[reason];
+export function gatewayError(profile: KindProfile, reason: GatewayErrorReason): GatewayResponse {
+  const error = profile.errors[reason];
   const headers: Array<[string, string]> = [[HEADER.contentType, JSON_MEDIA_TYPE]];
   if (error.errorType) headers.push([HEADER.restErrorType, error.errorType]);
   return { statusCode: error.status, headers, body: Buffer.from(error.body) };
 }
 
-/** Adds the ids every API Gateway response carries: `apigw-requestid` (HTTP API) or `x-amzn-RequestId`/`x-amz-apigw-id` (REST). */
-export function withGatewayHeaders(response: GatewayResponse, kind: ApiKind, identity: RequestIdentity): GatewayResponse {
-  const own =
-    kind === 'http'
-      ? [[HEADER.httpRequestId, identity.requestId] as [string, string]]
-      : ([
-          [HEADER.restRequestId, identity.requestId],
-          [HEADER.restExtendedId, identity.extendedRequestId],
-          [HEADER.restTraceId, identity.traceId],
-        ] as Array<[string, string]>);
+/** Adds the ids every response of the kind carries (`apigw-requestid`, or `x-amzn-RequestId`/`x-amz-apigw-id`), replacing the function's. */
+export function withGatewayHeaders(response: GatewayResponse, profile: KindProfile, identity: RequestIdentity): GatewayResponse {
+  const own = profile.idHeaders(identity);
   const names = new Set(own.map(([n]) => n.toLowerCase()));
   return { ...response, headers: [...response.headers.filter(([n]) => !names.has(n.toLowerCase())), ...own] };
 }

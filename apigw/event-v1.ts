@@ -1,10 +1,8 @@
 // Request → payload 1.0 event: REST proxy events, and HTTP API routes with PayloadFormatVersion 1.0 (spec §3).
-import { httpApiRequestBody, restRequestBody } from './body.js';
-import { formatRequestTime, resourceId, type GatewaySettings, type RequestIdentity } from './context.js';
-import { decodedRawPath, domainOf, forwardedHeaders, type IntegrationMatch } from './event-v2.js';
-import { stagePrefix } from './router.js';
+import { formatRequestTime, type GatewaySettings, type RequestIdentity } from './context.js';
+import { domainOf, forwardedHeaders, type IntegrationMatch } from './event-v2.js';
 import { clientIp, headerLines, headerValue, queryPairs, requestMap, splitUrl, type GatewayRequest } from './request.js';
-import { HEADER, REST_EVENT_HEADER } from './wire.js';
+import { HEADER } from './wire.js';
 
 type Nullable<T> = T | null;
 
@@ -57,10 +55,10 @@ const NULL_IDENTITY_KEYS = [
 
 const nullIfEmpty = <T extends object>(map: T): T | null => (Object.keys(map).length > 0 ? map : null);
 
-/** Builds the payload 1.0 event of one request. */
+/** Builds the payload 1.0 event of one request, with the route's kind's 1.0 rules (REST, or HTTP API 1.0). */
 export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, identity: RequestIdentity, settings: GatewaySettings): EventV1 {
   const { api, route } = match;
-  const rest = api.kind === 'rest';
+  const rules = match.profile.v1Event;
   const lines = headerLines(req.rawHeaders);
   const { rawQuery } = splitUrl(req.url);
 
@@ -71,19 +69,13 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
   const multiValueHeaders = requestMap<string[]>();
   const put = (name: string, value: string, replace: boolean) => {
     const lower = name.toLowerCase();
-    const key = canonical.get(lower) ?? (rest ? name : lower);
+    const key = canonical.get(lower) ?? (rules.keepsHeaderCase ? name : lower);
     canonical.set(lower, key);
     headers[key] = value;
     multiValueHeaders[key] = replace || !multiValueHeaders[key] ? [value] : [...multiValueHeaders[key]!, value];
   };
   for (const { name, value } of lines) put(name, value, false);
-  const restNames: Record<string, string> = {
-    [HEADER.forwardedFor]: REST_EVENT_HEADER.forwardedFor,
-    [HEADER.forwardedPort]: REST_EVENT_HEADER.forwardedPort,
-    [HEADER.forwardedProto]: REST_EVENT_HEADER.forwardedProto,
-    [HEADER.traceId]: REST_EVENT_HEADER.traceId,
-  };
-  for (const [name, value] of forwardedHeaders(req, lines, identity)) put(rest ? restNames[name]! : name, value, true);
+  for (const [name, value] of forwardedHeaders(req, lines, identity)) put(rules.addedHeaderName(name), value, true);
 
   // The last value of a repeated key wins; a key without a value is `""` (AWS doc, SAM agrees).
   const query = requestMap<string>();
@@ -94,7 +86,7 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
   }
 
   const contentType = headerValue(lines, HEADER.contentType);
-  const { body, isBase64Encoded } = rest ? restRequestBody(req.body, contentType, api.binaryMediaTypes) : httpApiRequestBody(req.body, contentType);
+  const { body, isBase64Encoded } = rules.body(req.body, contentType, api);
   const userAgent = headerValue(lines, HEADER.userAgent);
   const identityFields: Record<string, string | null> = {};
   for (const key of NULL_IDENTITY_KEYS) identityFields[key] = null;
@@ -103,10 +95,7 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
   identityFields.userAgent = userAgent ?? null;
   identityFields.userArn = null;
 
-  // REST: `path` is the resource path as sent, still percent-encoded *(reported)*, without the stage;
-  // `requestContext.path` adds the stage (`/Prod/v1/abc`). HTTP API 1.0 reports the full path in both.
-  const fullPath = rest ? `${stagePrefix(api)}${match.stagePath}` : decodedRawPath(req);
-  const eventPath = rest ? match.stagePath : fullPath;
+  const { path: eventPath, contextPath } = rules.paths(req, match);
   const resource = route.path;
 
   const event: EventV1 = {
@@ -124,13 +113,12 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
       extendedRequestId: identity.extendedRequestId,
       httpMethod: req.method,
       identity: identityFields,
-      path: fullPath,
+      path: contextPath,
       protocol: `HTTP/${req.httpVersion}`,
       requestId: identity.requestId,
       requestTime: formatRequestTime(identity.timeEpochMs),
       requestTimeEpoch: identity.timeEpochMs,
-      // HTTP API 1.0 events carry `resourceId: null` (AWS HTTP API 1.0 example event).
-      resourceId: rest ? resourceId(api.apiGatewayId, resource) : null,
+      resourceId: rules.resourceId(api, resource),
       resourcePath: resource,
       stage: api.stageName,
     },
@@ -139,5 +127,5 @@ export function buildEventV1(req: GatewayRequest, match: IntegrationMatch, ident
     body: body ?? null,
     isBase64Encoded,
   };
-  return rest ? event : { version: '1.0', ...event };
+  return rules.version ? { version: rules.version, ...event } : event;
 }

@@ -15,10 +15,13 @@ import {
   type GatewayRequest,
   type HeaderLine,
 } from './request.js';
+import type { KindProfile } from './kinds/profile.js';
 import { EXECUTE_API_DOMAIN, HEADER } from './wire.js';
 
 /** The route a request matched, as the translators need it. */
 export interface IntegrationMatch {
+  /** The profile of the route's kind, chosen when the routes were compiled. */
+  profile: KindProfile;
   api: ApiSpec;
   route: RouteSpec;
   /** Raw path below the stage prefix. */

@@ -4,13 +4,13 @@ import type { Clock, IdSource } from '../src/core/ids.js';
 import type { InvokeResult, Invoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
 import { newIdentity, type GatewaySettings, type RequestIdentity } from './context.js';
-import { applyHttpCors, httpPreflightResponse, isPreflight, restCorsMockResponse } from './cors.js';
+import { isPreflight } from './cors.js';
 import { gatewayError, withGatewayHeaders, type GatewayErrorReason } from './errors.js';
-import { buildEventV1 } from './event-v1.js';
-import { buildEventV2, type IntegrationMatch } from './event-v2.js';
+import type { IntegrationMatch } from './event-v2.js';
+import type { KindProfile } from './kinds/index.js';
 import { checkEventSize, describeBreach, type LimitBreach } from './limits.js';
 import { headerLines, headerValue, splitUrl, type GatewayRequest, type HeaderLine } from './request.js';
-import { responseFromV1, responseFromV2, type GatewayResponse } from './response.js';
+import type { GatewayResponse } from './response.js';
 import { matchRequest, ownerOf, type RouteTable } from './router.js';
 import { HEADER } from './wire.js';
 
@@ -39,22 +39,22 @@ const TIMED_OUT = Symbol('integration timeout');
 export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
 
-  /** The API kind that answers for a path (its gateway errors and id headers follow that kind). */
-  kindOf(url: string): ApiKind {
+  /** The profile of the kind that answers for a path (its gateway errors and id headers follow that kind). */
+  profileOf(url: string): KindProfile {
     const owner = ownerOf(this.deps.table, splitUrl(url).rawPath);
-    return owner ? owner.group.apis[0]!.kind : this.deps.table.unownedKind;
+    return owner ? owner.group.profile : this.deps.table.unowned;
   }
 
   /** The identity of a new request to an API of this kind. */
-  identity(kind: ApiKind, rawHeaders: readonly string[]): RequestIdentity {
-    return newIdentity(kind, this.deps.clock, this.deps.ids, headerValue(headerLines(rawHeaders), HEADER.traceId));
+  identity(profile: KindProfile, rawHeaders: readonly string[]): RequestIdentity {
+    return newIdentity(profile, this.deps.clock, this.deps.ids, headerValue(headerLines(rawHeaders), HEADER.traceId));
   }
 
   /** A gateway error refusing a request over a limit, with one warn line naming the limit and the excess. */
-  refuse(kind: ApiKind, identity: RequestIdentity, breach: LimitBreach, request: { method: string; url: string }): GatewayResponse {
+  refuse(profile: KindProfile, identity: RequestIdentity, breach: LimitBreach, request: { method: string; url: string }): GatewayResponse {
     const reason: GatewayErrorReason = breach.limit === 'request-headers' ? 'headers-too-large' : breach.limit === 'api-payload' ? 'payload-too-large' : 'invocation-rejected';
     this.deps.logger.warn({ ...describeBreach(breach), method: request.method, url: request.url, requestId: identity.requestId }, `request refused: ${LIMIT_TEXT[breach.limit]}`);
-    return withGatewayHeaders(gatewayError(kind, reason), kind, identity);
+    return withGatewayHeaders(gatewayError(profile, reason), profile, identity);
   }
 
   /** Answers one fully read request. */
@@ -63,45 +63,44 @@ export class Gateway {
     const lines = headerLines(req.rawHeaders);
     const { rawPath } = splitUrl(req.url);
 
-    // HTTP API answers preflights itself when CORS is configured, whatever the routes.
+    // A kind that answers preflights itself (HTTP API with CORS) does so whatever the routes.
     if (isPreflight(req.method, lines)) {
       const target = matchRequest(table, headerValue(lines, HEADER.corsRequestMethod)!.toUpperCase(), rawPath);
-      const api = target.kind === 'no-stage' ? undefined : target.api;
-      if (api?.kind === 'http' && api.cors) return { response: withGatewayHeaders(httpPreflightResponse(api.cors, lines), 'http', identity), invoked: false };
+      const cors = target.kind === 'no-stage' ? undefined : target.api.cors;
+      if (cors && target.profile.preflight) return { response: withGatewayHeaders(target.profile.preflight(cors, lines), target.profile, identity), invoked: false };
     }
 
     const match = matchRequest(table, req.method, rawPath);
+    const answer = (response: GatewayResponse): GatewayOutcome => ({ response: withGatewayHeaders(response, match.profile, identity), invoked: false });
     switch (match.kind) {
       case 'no-stage':
-        return { response: withGatewayHeaders(gatewayError(match.apiKind, 'no-stage'), match.apiKind, identity), invoked: false };
       case 'no-route':
-        return { response: withGatewayHeaders(gatewayError(match.api.kind, 'no-route'), match.api.kind, identity), invoked: false };
+        return answer(gatewayError(match.profile, match.kind));
       case 'cors-mock':
-        return { response: withGatewayHeaders(restCorsMockResponse(match.api.cors!, match.allowMethods), 'rest', identity), invoked: false };
+        // The router makes a mock only for a kind that has one, on an API with CORS.
+        return answer(match.profile.corsMock!(match.api.cors!, match.allowMethods));
       case 'integration':
         return this.integrate(req, lines, match, identity);
     }
   }
 
   private async integrate(req: GatewayRequest, lines: readonly HeaderLine[], match: IntegrationMatch, identity: RequestIdentity): Promise<GatewayOutcome> {
-    const { api, route } = match;
-    const kind = api.kind;
+    const { api, route, profile } = match;
     const functionName = route.functionName;
     // Made only when there is something to log: a child logger per request costs on the hot path.
     let child: Logger | undefined;
     const log = () => (child ??= this.deps.logger.child({ requestId: identity.requestId, fn: functionName, routeKey: route.routeKey }));
     const finish = (response: GatewayResponse, invoked: boolean): GatewayOutcome => ({
-      response: withGatewayHeaders(kind === 'http' && api.cors ? applyHttpCors(api.cors, lines, response) : response, kind, identity),
+      response: withGatewayHeaders(api.cors ? profile.applyCors(api.cors, lines, response) : response, profile, identity),
       functionName,
       invoked,
     });
-    const fail = (reason: GatewayErrorReason, invoked: boolean) => finish(gatewayError(kind, reason), invoked);
+    const fail = (reason: GatewayErrorReason, invoked: boolean) => finish(gatewayError(profile, reason), invoked);
 
-    const event = route.payloadFormatVersion === '2.0' ? buildEventV2(req, match, identity, this.deps.settings) : buildEventV1(req, match, identity, this.deps.settings);
-    const payload = Buffer.from(JSON.stringify(event));
+    const payload = Buffer.from(JSON.stringify(profile.buildEvent(req, match, identity, this.deps.settings)));
     // Lambda measures the serialised event: a body under 10 MB can still fail here once base64 grows it.
     const breach = checkEventSize(payload.length);
-    if (breach) return finish(this.refuse(kind, identity, breach, req), false);
+    if (breach) return finish(this.refuse(profile, identity, breach, req), false);
 
     let invoker: Invoker;
     try {
@@ -113,29 +112,23 @@ export class Gateway {
 
     let result: InvokeResult | typeof TIMED_OUT;
     try {
-      result = await this.withIntegrationTimeout(invoker.invoke({ payload, traceId: identity.traceId }), this.deps.timeoutsMs[kind], log);
+      result = await this.withIntegrationTimeout(invoker.invoke({ payload, traceId: identity.traceId }), this.deps.timeoutsMs[profile.kind], log);
     } catch (err) {
       log().error({ err }, 'the invocation could not run');
       return fail('invocation-rejected', true);
     }
 
     if (result === TIMED_OUT) {
-      log().warn({ timeoutMs: this.deps.timeoutsMs[kind] }, `integration timeout: no result within ${this.deps.timeoutsMs[kind]} ms`);
+      log().warn({ timeoutMs: this.deps.timeoutsMs[profile.kind] }, `integration timeout: no result within ${this.deps.timeoutsMs[profile.kind]} ms`);
       return fail('integration-timeout', true);
     }
     // The runtime's signal decides, never the body's shape (spec §7.5).
-    if (!result.ok && result.kind === 'throttled') {
-      log().warn({ reason: result.reason }, 'Lambda throttled the invocation');
-      return fail('invocation-rejected', true);
-    }
     if (!result.ok) {
-      log().info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}): ${result.error.errorType}`);
-      return fail('integration-failure', true);
+      if (result.kind === 'throttled') log().warn({ reason: result.reason }, 'Lambda throttled the invocation');
+      else log().info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}): ${result.error.errorType}`);
+      return fail(profile.failures[result.kind], true);
     }
-    const parsed =
-      route.payloadFormatVersion === '2.0'
-        ? responseFromV2(result.payload)
-        : responseFromV1(result.payload, { apiKind: kind, accept: headerValue(lines, HEADER.accept), binaryMediaTypes: api.binaryMediaTypes });
+    const parsed = profile.parseResult(result.payload, match, lines);
     if (!parsed.ok) {
       log().warn({ detail: parsed.detail }, `malformed Lambda proxy response: ${parsed.detail}`);
       return fail(parsed.reason === 'bad-base64' ? 'configuration-error' : 'integration-failure', true);

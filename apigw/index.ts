@@ -5,6 +5,7 @@ export { startApiGateway } from './server.js';
 export type { ApiGatewayOptions, ApiGatewayServer } from './server.js';
 /** Formats the mounted routes (method, URL with stage prefix, function, API, payload format) for printing. */
 export { formatRouteTable, routeUrl } from './route-table.js';
+export type { MountedRoutes } from './route-table.js';
 /** Route matching: stage prefixes, static > {param} > {proxy+}, exact method > ANY, `$default`. */
 export { compileRoutes, matchRequest, stagePrefix } from './router.js';
 export type { RouteTable, RouteMatch } from './router.js';
@@ -22,6 +23,9 @@ export type { GatewayResponse, ParsedResult } from './response.js';
 /** API Gateway's own error responses. */
 export { gatewayError } from './errors.js';
 export type { GatewayErrorReason } from './errors.js';
+/** The event kinds (HTTP API, REST): one profile each, in one registry. */
+export { PROFILES, profileOf } from './kinds/index.js';
+export type { KindProfile } from './kinds/index.js';
 /** Per-request identity (ids, trace id, time). */
 export { newIdentity } from './context.js';
 export type { RequestIdentity, GatewaySettings } from './context.js';

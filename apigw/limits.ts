@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { ApiKind } from '../src/core/model.js';
 import { LIMITS } from '../src/core/wire.js';
-import { INTEGRATION_TIMEOUT_MS } from './wire.js';
+import { PROFILES } from './kinds/index.js';
 
 /** Which limit a request broke, and by how much. */
 export interface LimitBreach {
@@ -108,10 +108,13 @@ export function drainBody(stream: Readable, maxBytes: number, maxMs: number): Pr
 /** The integration timeout option: one value for every API, or one per API kind. */
 export type IntegrationTimeoutOption = number | Partial<Record<ApiKind, number>>;
 
-/** Integration timeouts per API kind, AWS's maxima by default (HTTP API 30 s, REST 29 s). */
+/** Integration timeouts per API kind, each profile's AWS maximum by default (HTTP API 30 s, REST 29 s). */
 export function integrationTimeouts(option: IntegrationTimeoutOption | undefined): Record<ApiKind, number> {
-  if (typeof option === 'number') return { http: option, rest: option };
-  return { http: option?.http ?? INTEGRATION_TIMEOUT_MS.http, rest: option?.rest ?? INTEGRATION_TIMEOUT_MS.rest };
+  const timeouts = {} as Record<ApiKind, number>;
+  for (const profile of Object.values(PROFILES)) {
+    timeouts[profile.kind] = typeof option === 'number' ? option : option?.[profile.kind] ?? profile.integrationTimeoutMs;
+  }
+  return timeouts;
 }
 
 /** Describes a breach for the log: which limit, its size, and by how much it was passed. */

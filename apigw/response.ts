@@ -1,6 +1,6 @@
 // Lambda result → HTTP response: payload 2.0 (structured or inferred) and payload 1.0 (REST's strict keys, multi-value merge), bytes kept exact.
-import type { ApiKind } from '../src/core/model.js';
 import { decodeBase64, matchesMediaType } from './body.js';
+import type { V1ResultRules } from './kinds/profile.js';
 import { mediaType } from './request.js';
 import { FRAMING_HEADERS, HEADER, JSON_MEDIA_TYPE } from './wire.js';
 
@@ -134,9 +134,8 @@ export function responseFromV2(payload: Buffer): ParsedResult {
   });
 }
 
-/** What decides REST's response decoding: the request's Accept header and the API's binary media types. */
-export interface V1ResponseOptions {
-  apiKind: ApiKind;
+/** The kind's 1.0 rules, and what decides REST's response decoding: the request's Accept header and the API's binary media types. */
+export interface V1ResponseOptions extends V1ResultRules {
   accept?: string;
   binaryMediaTypes: readonly string[];
 }
@@ -160,7 +159,7 @@ export function responseFromV1(payload: Buffer, options: V1ResponseOptions): Par
   return attempt(() => {
     const result = parseJson(payload);
     if (!isObject(result)) return fail('the result is not a JSON object');
-    if (options.apiKind === 'rest') {
+    if (options.strictKeys) {
       const extra = Object.keys(result).filter((k) => !REST_RESULT_KEYS.has(k));
       if (extra.length > 0) fail(`unexpected keys ${extra.join(', ')} (REST allows ${[...REST_RESULT_KEYS].join(', ')})`);
     }
@@ -174,7 +173,7 @@ export function responseFromV1(payload: Buffer, options: V1ResponseOptions): Par
     const text = bodyText(result.body);
     let body: Buffer = Buffer.from(text, 'utf8');
     if (flagOf(result.isBase64Encoded)) {
-      if (options.apiKind === 'http') body = decodeBody(text, 'malformed');
+      if (!options.binarySupport) body = decodeBody(text, 'malformed');
       else {
         const contentType = headers.find(([n]) => n.toLowerCase() === HEADER.contentType)?.[1];
         // Without binary support REST returns the base64 text as it is (AWS doc, SAM agrees).

@@ -1,28 +1,38 @@
 // The table of mounted routes printed at start: method, URL with the stage prefix, function, API and payload format.
-import type { RouteSpec } from '../src/core/model.js';
-import { stagePrefix } from './router.js';
-import { DEFAULT_ROUTE } from './wire.js';
+import type { ApiSpec, RouteSpec } from '../src/core/model.js';
+import { profileOf } from './kinds/index.js';
+import { apisById } from './router.js';
 
-const KIND_NAME = { http: 'HTTP API', rest: 'REST API' } as const;
+/** What the table is made from: the routes, and the APIs they name (a `TemplateModel` or an `Emulator`). */
+export interface MountedRoutes {
+  apis: readonly ApiSpec[];
+  routes: readonly RouteSpec[];
+}
 
-/** The URL a route answers on: the server's base URL, the API's stage prefix, the route path (`/*` for `$default`). */
-export function routeUrl(route: RouteSpec, baseUrl: string): string {
+/** The URL a route of an API answers on: the server's base URL, the API's stage prefix, the route path (`/*` for a catch-all). */
+export function routeUrl(route: RouteSpec, api: ApiSpec, baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const prefix = stagePrefix({ kind: route.apiKind, stageName: route.stageName });
-  if (route.apiKind === 'http' && route.path === DEFAULT_ROUTE) return `${base}${prefix}/*`;
+  const profile = profileOf(api.kind);
+  const prefix = profile.stagePrefix(api.stageName);
+  if (route.path === profile.catchAllPath) return `${base}${prefix}/*`;
   return `${base}${prefix}${route.path}`;
 }
 
 /** Formats the mounted routes as an aligned text table, one route per line, in template order. */
-export function formatRouteTable(routes: readonly RouteSpec[], url: string): string {
+export function formatRouteTable({ apis, routes }: MountedRoutes, url: string): string {
   if (routes.length === 0) return 'No API routes in the template.';
-  const rows = routes.map((r) => [
-    r.apiKind === 'http' && r.path === DEFAULT_ROUTE ? DEFAULT_ROUTE : r.method,
-    routeUrl(r, url),
-    r.functionName,
-    `${r.apiLogicalId} (${KIND_NAME[r.apiKind]})`,
-    `payload ${r.payloadFormatVersion}`,
-  ]);
+  const byId = apisById(apis, routes);
+  const rows = routes.map((r) => {
+    const api = byId.get(r.apiLogicalId)!;
+    const profile = profileOf(api.kind);
+    return [
+      r.path === profile.catchAllPath ? r.path : r.method,
+      routeUrl(r, api, url),
+      r.functionName,
+      `${r.apiLogicalId} (${profile.label})`,
+      `payload ${r.payloadFormatVersion}`,
+    ];
+  });
   const header = ['METHOD', 'URL', 'FUNCTION', 'API', 'FORMAT'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();

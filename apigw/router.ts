@@ -1,6 +1,8 @@
-// Route matching as API Gateway does it: stage prefixes per API, static > {param} > {proxy+}, exact method > ANY, $default last.
-import type { ApiKind, ApiSpec, RouteSpec } from '../src/core/model.js';
-import { ALL_CORS_METHODS, ANY_METHOD, DEFAULT_ROUTE, DEFAULT_STAGE, ROUTABLE_METHODS } from './wire.js';
+// Route matching as API Gateway does it: stage prefixes per API, static > {param} > {proxy+}, exact method > ANY, $default last; each route's kind profile chosen here, once.
+import type { ApiSpec, RouteSpec } from '../src/core/model.js';
+import { emuError } from '../src/core/errors.js';
+import { profileOf, unownedProfile, type KindProfile } from './kinds/index.js';
+import { ALL_CORS_METHODS, ANY_METHOD, ROUTABLE_METHODS } from './wire.js';
 import { requestMap, safeDecode } from './request.js';
 
 /** One segment of a route path. */
@@ -16,6 +18,7 @@ interface Endpoint {
 
 interface Resource {
   api: ApiSpec;
+  profile: KindProfile;
   path: string;
   segments: Segment[];
   endpoints: Endpoint[];
@@ -25,9 +28,11 @@ interface Resource {
 interface StageGroup {
   prefix: string;
   apis: ApiSpec[];
+  /** The profile of the group's first API: it decides how the group routes and what a miss answers. */
+  profile: KindProfile;
   resources: Resource[];
-  /** HTTP API `$default` routes, first API first. */
-  defaults: Array<{ api: ApiSpec; route: RouteSpec }>;
+  /** Catch-all (`$default`) routes, first API first. */
+  defaults: Array<{ api: ApiSpec; profile: KindProfile; route: RouteSpec }>;
 }
 
 /** The compiled routes of every API, ready for matching. */
@@ -35,22 +40,22 @@ export interface RouteTable {
   /** Longest prefix first, so that a named stage owns its subtree. */
   groups: StageGroup[];
   /** What answers a path no stage owns: REST's 403 when the template has only REST APIs, else HTTP API's 404. */
-  unownedKind: ApiKind;
+  unowned: KindProfile;
 }
 
 export type RouteMatch =
   /** A route with a Lambda proxy integration. `stagePath` is the raw path below the stage prefix. */
-  | { kind: 'integration'; api: ApiSpec; route: RouteSpec; stagePath: string; pathParameters: Record<string, string> }
+  | { kind: 'integration'; profile: KindProfile; api: ApiSpec; route: RouteSpec; stagePath: string; pathParameters: Record<string, string> }
   /** REST's generated OPTIONS method of a CORS-enabled API (a mock integration). */
-  | { kind: 'cors-mock'; api: ApiSpec; stagePath: string; allowMethods: string[] }
+  | { kind: 'cors-mock'; profile: KindProfile; api: ApiSpec; stagePath: string; allowMethods: string[] }
   /** A stage owns the path but no route matches the path and method. */
-  | { kind: 'no-route'; api: ApiSpec; stagePath: string }
+  | { kind: 'no-route'; profile: KindProfile; api: ApiSpec; stagePath: string }
   /** No stage owns the path. */
-  | { kind: 'no-stage'; apiKind: ApiKind };
+  | { kind: 'no-stage'; profile: KindProfile };
 
-/** The URL prefix of an API's stage: REST `/{stage}`; HTTP API `$default` at the root, named stages under `/{stage}`. */
+/** The URL prefix of an API's stage, as its kind has it: REST `/{stage}`; HTTP API `$default` at the root, named stages under `/{stage}`. */
 export function stagePrefix(api: Pick<ApiSpec, 'kind' | 'stageName'>): string {
-  return api.kind === 'http' && api.stageName === DEFAULT_STAGE ? '' : `/${api.stageName}`;
+  return profileOf(api.kind).stagePrefix(api.stageName);
 }
 
 /** Parses `/pets/{id}/{proxy+}` into segments (`/` has none). */
@@ -65,31 +70,24 @@ export function parseRoutePath(path: string): Segment[] {
     });
 }
 
-/** An API spec from the fields a route carries, for routes whose API is not in the list. */
-function apiOfRoute(route: RouteSpec): ApiSpec {
-  const api: ApiSpec = {
-    logicalId: route.apiLogicalId,
-    kind: route.apiKind,
-    implicit: false,
-    apiGatewayId: route.apiGatewayId,
-    stageName: route.stageName,
-    stageVariables: route.stageVariables,
-    binaryMediaTypes: route.binaryMediaTypes,
-  };
-  if (route.cors) api.cors = route.cors;
-  return api;
+/** The APIs by logical id; throws EMU_APIGW_UNKNOWN_API when a route names an API that is not among them. */
+export function apisById(apis: readonly ApiSpec[], routes: readonly RouteSpec[]): ReadonlyMap<string, ApiSpec> {
+  const byId = new Map<string, ApiSpec>(apis.map((a) => [a.logicalId, a]));
+  const missing = routes.find((r) => !byId.has(r.apiLogicalId));
+  if (missing) throw emuError('EMU_APIGW_UNKNOWN_API', missing.routeKey, missing.apiLogicalId, [...byId.keys()].join(', ') || 'none');
+  return byId;
 }
 
 /** Builds the table: each API in its stage group, each route under its resource, REST CORS mocks added. */
 export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSpec[]): RouteTable {
-  const byId = new Map<string, ApiSpec>(apis.map((a) => [a.logicalId, a]));
-  for (const route of routes) if (!byId.has(route.apiLogicalId)) byId.set(route.apiLogicalId, apiOfRoute(route));
+  // A route names its API; one that names none given is refused before anything listens.
+  const byId = apisById(apis, routes);
 
   const groups = new Map<string, StageGroup>();
   const groupOf = (api: ApiSpec): StageGroup => {
     const prefix = stagePrefix(api);
     let group = groups.get(prefix);
-    if (!group) groups.set(prefix, (group = { prefix, apis: [], resources: [], defaults: [] }));
+    if (!group) groups.set(prefix, (group = { prefix, apis: [], profile: profileOf(api.kind), resources: [], defaults: [] }));
     if (!group.apis.includes(api)) group.apis.push(api);
     return group;
   };
@@ -98,15 +96,16 @@ export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSp
   const resources = new Map<string, Resource>();
   for (const route of routes) {
     const api = byId.get(route.apiLogicalId)!;
+    const profile = profileOf(api.kind);
     const group = groupOf(api);
-    if (api.kind === 'http' && route.path === DEFAULT_ROUTE) {
-      group.defaults.push({ api, route });
+    if (route.path === profile.catchAllPath) {
+      group.defaults.push({ api, profile, route });
       continue;
     }
     const key = `${api.logicalId} ${route.path}`;
     let resource = resources.get(key);
     if (!resource) {
-      resource = { api, path: route.path, segments: parseRoutePath(route.path), endpoints: [] };
+      resource = { api, profile, path: route.path, segments: parseRoutePath(route.path), endpoints: [] };
       resources.set(key, resource);
       group.resources.push(resource);
     }
@@ -117,14 +116,13 @@ export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSp
   // unless the resource already has one (samtranslator swagger.py add_cors).
   for (const resource of resources.values()) {
     const { api } = resource;
-    if (api.kind !== 'rest' || !api.cors || resource.endpoints.some((e) => e.method === 'OPTIONS')) continue;
+    if (!resource.profile.corsMock || !api.cors || resource.endpoints.some((e) => e.method === 'OPTIONS')) continue;
     const allowMethods = api.cors.allowMethods.length > 0 ? api.cors.allowMethods : corsMethodsOf(resource);
     resource.endpoints.push({ method: 'OPTIONS', target: { kind: 'cors-mock', allowMethods } });
   }
 
   const sorted = [...groups.values()].sort((a, b) => b.prefix.length - a.prefix.length);
-  const kinds = new Set([...byId.values()].map((a) => a.kind));
-  return { groups: sorted, unownedKind: kinds.size === 1 && kinds.has('rest') ? 'rest' : 'http' };
+  return { groups: sorted, unowned: unownedProfile(new Set([...byId.values()].map((a) => a.kind))) };
 }
 
 /** SAM's default `Access-Control-Allow-Methods`: the resource's methods plus OPTIONS, sorted; all of them with ANY. */
@@ -172,11 +170,9 @@ export function matchSegments(segments: readonly Segment[], parts: readonly stri
 }
 
 /** The segments of a stage-relative path; `/` has none. */
-function pathParts(stagePath: string, kind: ApiKind): string[] {
+function pathParts(stagePath: string, profile: KindProfile): string[] {
   let path = stagePath;
-  // REST treats `/pets/` as `/pets` *(unverified; spec §5 says trailing slashes differ per API type)*;
-  // HTTP API matches the path as sent, so `/pets/` does not reach `GET /pets`.
-  if (kind === 'rest' && path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  if (profile.trimsTrailingSlash && path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   return path === '/' ? [] : path.slice(1).split('/');
 }
 
@@ -202,35 +198,37 @@ function endpointFor(resource: Resource, method: string): Endpoint | undefined {
 
 function toMatch(resource: Resource, endpoint: Endpoint, stagePath: string, params: Record<string, string>): RouteMatch {
   const { target } = endpoint;
-  if (target.kind === 'cors-mock') return { kind: 'cors-mock', api: resource.api, stagePath, allowMethods: target.allowMethods };
-  return { kind: 'integration', api: resource.api, route: target.route, stagePath, pathParameters: params };
+  const { api, profile } = resource;
+  if (target.kind === 'cors-mock') return { kind: 'cors-mock', profile, api, stagePath, allowMethods: target.allowMethods };
+  return { kind: 'integration', profile, api, route: target.route, stagePath, pathParameters: params };
 }
 
 /** Finds what answers `method rawPath`. */
 export function matchRequest(table: RouteTable, method: string, rawPath: string): RouteMatch {
   const owner = ownerOf(table, rawPath);
-  if (!owner) return { kind: 'no-stage', apiKind: table.unownedKind };
+  if (!owner) return { kind: 'no-stage', profile: table.unowned };
   const { group, stagePath } = owner;
   const firstApi = group.apis[0]!;
+  const miss: RouteMatch = { kind: 'no-route', profile: group.profile, api: firstApi, stagePath };
 
   const candidates: Array<{ resource: Resource; params: Record<string, string> }> = [];
   for (const resource of group.resources) {
-    const params = matchSegments(resource.segments, pathParts(stagePath, resource.api.kind));
+    const params = matchSegments(resource.segments, pathParts(stagePath, resource.profile));
     if (params) candidates.push({ resource, params });
   }
   // Stable sort: equally specific resources keep template order.
   candidates.sort((a, b) => compareSpecificity(a.resource.segments, b.resource.segments));
 
-  if (firstApi.kind === 'rest') {
-    // REST picks the resource first, then its method: no fall-through to a less specific resource *(unverified)*.
+  if (group.profile.routing === 'resource-first') {
+    // The most specific resource, then its method: no fall-through to a less specific resource.
     const best = candidates[0];
     const endpoint = best && endpointFor(best.resource, method);
     if (best && endpoint) return toMatch(best.resource, endpoint, stagePath, best.params);
-    return { kind: 'no-route', api: best?.resource.api ?? firstApi, stagePath };
+    return best ? { ...miss, profile: best.resource.profile, api: best.resource.api } : miss;
   }
 
-  // HTTP API: the most specific route whose method matches (exact before ANY at equal specificity),
-  // then `$default` — so a path whose method has no route falls through (AWS "Routing API requests").
+  // Route-first: the most specific route whose method matches (exact before ANY at equal
+  // specificity), then the catch-all — so a path whose method has no route falls through.
   let chosen: { resource: Resource; endpoint: Endpoint; params: Record<string, string> } | undefined;
   for (const c of candidates) {
     if (chosen && compareSpecificity(chosen.resource.segments, c.resource.segments) < 0) break;
@@ -240,6 +238,6 @@ export function matchRequest(table: RouteTable, method: string, rawPath: string)
   }
   if (chosen) return toMatch(chosen.resource, chosen.endpoint, stagePath, chosen.params);
   const fallback = ROUTABLE_METHODS.has(method) ? group.defaults[0] : undefined;
-  if (fallback) return { kind: 'integration', api: fallback.api, route: fallback.route, stagePath, pathParameters: {} };
-  return { kind: 'no-route', api: firstApi, stagePath };
+  if (fallback) return { kind: 'integration', profile: fallback.profile, api: fallback.api, route: fallback.route, stagePath, pathParameters: {} };
+  return miss;
 }

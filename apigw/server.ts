@@ -12,6 +12,7 @@ import { LIMITS } from '../src/core/wire.js';
 import { clientIp } from './request.js';
 import { gatewayError } from './errors.js';
 import { Gateway } from './gateway.js';
+import type { KindProfile } from './kinds/index.js';
 import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
 import type { GatewayResponse } from './response.js';
 import { compileRoutes } from './router.js';
@@ -84,7 +85,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     serveRequest(gateway, logger, req, res).catch((err: unknown) => {
       logger.error({ err }, 'the gateway failed to answer a request');
-      if (!res.headersSent && !res.destroyed) send(res, gatewayError(table.unownedKind, 'integration-failure'), logger, true);
+      if (!res.headersSent && !res.destroyed) send(res, gatewayError(table.unowned, 'integration-failure'), logger, true);
     });
   };
 
@@ -100,7 +101,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       reply.hijack();
       serve(request.raw, reply.raw);
     },
-    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => answerClientError(error, socket, table.unownedKind, logger),
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => answerClientError(error, socket, table.unowned, logger),
   });
   // Every request is taken over before fastify routes or parses it: the gateway reads the exact
   // body bytes itself (any content type, any method, 10 MB limit enforced while reading).
@@ -149,12 +150,12 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
   const started = performance.now();
   const url = req.url ?? '/';
   const method = (req.method ?? 'GET').toUpperCase();
-  const kind = gateway.kindOf(url);
-  const identity = gateway.identity(kind, req.rawHeaders);
+  const profile = gateway.profileOf(url);
+  const identity = gateway.identity(profile, req.rawHeaders);
 
   const headerBreach = checkRequestHeaders(method, url, req.httpVersion, req.rawHeaders);
   if (headerBreach) {
-    send(res, gateway.refuse(kind, identity, headerBreach, { method, url }), logger, true);
+    send(res, gateway.refuse(profile, identity, headerBreach, { method, url }), logger, true);
     return;
   }
   const read = await readBody(req, req.headers[HEADER.contentLength]);
@@ -167,7 +168,7 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
     // a client still waiting for 100 Continue sends nothing more.
     const waitsForContinue = /100-continue/i.test(String(req.headers.expect ?? '')) && Number(req.headers[HEADER.contentLength] ?? 0) > LIMITS.apiPayloadBytes;
     if (!waitsForContinue) await drainBody(req, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
-    send(res, gateway.refuse(kind, identity, read.breach, { method, url }), logger, true);
+    send(res, gateway.refuse(profile, identity, read.breach, { method, url }), logger, true);
     return;
   }
 
@@ -212,14 +213,14 @@ function send(res: ServerResponse, response: GatewayResponse, logger: Logger, cl
 }
 
 /** Requests Node cannot parse (or with headers above its own limit) get a gateway answer on the raw socket. */
-function answerClientError(error: Error & { code?: string }, socket: Socket, kind: 'http' | 'rest', logger: Logger): void {
+function answerClientError(error: Error & { code?: string }, socket: Socket, profile: KindProfile, logger: Logger): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const overflow = error.code === 'HPE_HEADER_OVERFLOW';
   if (overflow) logger.warn({ limit: 'request-headers', limitBytes: LIMITS.apiRequestHeaderBytes, atLeastBytes: NODE_MAX_HEADER_BYTES }, 'request refused: request line and headers exceed API Gateway\'s 10,240-byte limit');
-  const response = gatewayError(kind, overflow ? 'headers-too-large' : 'bad-request');
+  const response = gatewayError(profile, overflow ? 'headers-too-large' : 'bad-request');
   const head = [`HTTP/1.1 ${response.statusCode} ${overflow ? 'Request Header Fields Too Large' : 'Bad Request'}`];
   for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
   head.push(`Content-Length: ${response.body.length}`, 'Connection: close');

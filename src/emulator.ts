@@ -9,7 +9,7 @@ import type { Runner, RunnerLaunch } from './core/runner.js';
 import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
 import type { InvokeRequest, InvokeResult } from './core/invoke.js';
 import { createLogger, type Logger } from './core/logger.js';
-import type { FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
+import type { ApiSpec, FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
 import { EnvironmentPool } from './pool/pool.js';
 import { selectRunner } from './runners/select.js';
@@ -33,7 +33,10 @@ export interface Emulator {
   /** Endpoint for AWS SDKs (`new LambdaClient({ endpoint: emu.lambdaUrl })`), when it runs. */
   readonly lambdaUrl: string | undefined;
   readonly functions: readonly FunctionSpec[];
+  /** The template's routes; each names its API by `apiLogicalId`. */
   readonly routes: readonly RouteSpec[];
+  /** The APIs the routes name (stage, CORS, binary media types), SAM's implicit ones included. */
+  readonly apis: readonly ApiSpec[];
   /** What the template reader could not resolve locally. */
   readonly warnings: readonly string[];
   /** Every function's output so far, in order (the most recent 10,000 to 20,000 chunks). */
@@ -138,6 +141,10 @@ class EmulatorInstance implements Emulator {
 
   get routes(): readonly RouteSpec[] {
     return this.model.routes;
+  }
+
+  get apis(): readonly ApiSpec[] {
+    return this.model.apis;
   }
 
   get warnings(): readonly string[] {

@@ -8,11 +8,11 @@ export { DEFAULTS } from './options.js';
 export type { EmulatorOptions, FunctionLogChunk, RunnerChoice, WarmContainers } from './options.js';
 /** The registered runners: what `--runner` accepts and its help text. */
 export { RUNNER_CHOICES, RUNNER_HELP } from './runners/select.js';
-/** The template model: functions, APIs and routes as the emulator read them. */
+/** The template model: functions, APIs and routes as the emulator read them (a route names its API by `apiLogicalId`). */
 export type { FunctionSpec, RouteSpec, ApiSpec, TemplateModel } from './core/model.js';
 /** Reads a SAM template into functions, APIs and routes, and prints the summary `emulate validate` shows. */
 export { formatTemplateSummary, parseParameterOverrides } from './template/index.js';
-/** The table of mounted routes `emulate start-api` prints. */
+/** The table of mounted routes `emulate start-api` prints, from the routes and the APIs they name (`formatRouteTable(emu, emu.apiUrl)`). */
 export { formatRouteTable } from '../apigw/index.js';
 /** Sample events for `emulate invoke` (HTTP API, REST, S3, SQS, SNS, EventBridge, DynamoDB streams). */
 export { sampleEvent, EVENT_SOURCES } from './events/samples.js';

@@ -20,6 +20,6 @@ export function startApiCommand(argv: readonly string[]): Promise<number> {
   return serveCommand('start-api', argv, START_API_HELP, 3000, (emu) =>
     emu.apiUrl === undefined
       ? { error: 'the template has no HttpApi or Api events; nothing to serve (see emulate validate)' }
-      : `${formatRouteTable(emu.routes, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`,
+      : `${formatRouteTable(emu, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`,
   );
 }

@@ -2,6 +2,7 @@
 
 /** Every code the emulator can throw, with a message template. `%s` slots are filled in order. */
 export const ERROR_CODES = {
+  EMU_APIGW_UNKNOWN_API: 'route "%s" names API "%s", which is not among the APIs served (%s)',
   EMU_CLI_BAD_ADDRESS: 'the %s value "%s" is not a valid network address (expected host:port)',
   EMU_CLI_BAD_FLAG: '%s',
   EMU_CLI_BAD_LOG_LEVEL: 'invalid log level "%s"; valid levels are: %s',

@@ -118,12 +118,13 @@ export interface ApiSpec {
   binaryMediaTypes: string[];
 }
 
-/** One route: an API event of a function (or an OpenAPI path), with the settings of its API. */
+/**
+ * One route: an API event of a function (or an OpenAPI path). Its API's kind, stage, CORS and
+ * binary settings are read from the `ApiSpec` it names, never copied.
+ */
 export interface RouteSpec {
+  /** The `logicalId` of its API, always one of the model's `apis` (SAM's implicit `ServerlessHttpApi` / `ServerlessRestApi` included). */
   apiLogicalId: string;
-  apiKind: ApiKind;
-  apiGatewayId: string;
-  stageName: string;
   /** HTTP API events default to 2.0; REST is always 1.0. */
   payloadFormatVersion: PayloadFormatVersion;
   /** Upper case (`GET`), or `ANY`. */
@@ -136,9 +137,6 @@ export interface RouteSpec {
   functionName: string;
   /** The event's key under `Events`, absent for OpenAPI routes. */
   eventName?: string;
-  stageVariables: Record<string, string>;
-  cors?: CorsSpec;
-  binaryMediaTypes: string[];
 }
 
 /** Everything the template says that the emulator needs. */
@@ -153,6 +151,7 @@ export interface TemplateModel {
   /** Final parameter values (defaults, then overrides). Lists for `CommaDelimitedList` / `List<…>`. */
   parameters: Record<string, string | string[]>;
   functions: FunctionSpec[];
+  /** Every API a route names, implicit ones included. */
   apis: ApiSpec[];
   routes: RouteSpec[];
   /** What could not be resolved locally and was ignored, one line each with file, line and column. */

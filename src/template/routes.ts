@@ -32,7 +32,7 @@ type ApiTarget = { id: string } | undefined;
 
 /**
  * Reads the APIs and their routes. Implicit APIs exist when some event names no API. Each route
- * carries its API's stage, payload format, CORS, stage variables and binary types, so that two
+ * names its API, which keeps its own stage, CORS, stage variables and binary types, so that two
  * APIs in one template keep their own settings (SAM shares one set among all).
  */
 export function readApisAndRoutes(
@@ -70,7 +70,7 @@ export function readApisAndRoutes(
       return;
     }
     state.defined.set(key, definedAt);
-    routes.push({ ...apiFields(state.spec), ...route });
+    routes.push({ apiLogicalId: state.spec.logicalId, ...route });
   };
 
   for (const entry of functionEntries) {
@@ -102,27 +102,12 @@ export function readApisAndRoutes(
       const key = state.spec.kind === 'http' && route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
       if (state.defined.has(key)) continue;
       state.defined.set(key, `${entry.logicalId}.DefinitionBody`);
-      routes.push({ ...apiFields(state.spec), ...route });
+      routes.push({ apiLogicalId: state.spec.logicalId, ...route });
     }
   }
 
   const apis = [...implicit.values(), ...explicit.values()].map((s) => s.spec);
   return { apis, routes };
-}
-
-type ApiFields = Pick<RouteSpec, 'apiLogicalId' | 'apiKind' | 'apiGatewayId' | 'stageName' | 'stageVariables' | 'binaryMediaTypes' | 'cors'>;
-
-function apiFields(api: ApiSpec): ApiFields {
-  const fields: ApiFields = {
-    apiLogicalId: api.logicalId,
-    apiKind: api.kind,
-    apiGatewayId: api.apiGatewayId,
-    stageName: api.stageName,
-    stageVariables: api.stageVariables,
-    binaryMediaTypes: api.binaryMediaTypes,
-  };
-  if (api.cors) fields.cors = api.cors;
-  return fields;
 }
 
 function readApi(logicalId: string, kind: ApiKind, implicit: boolean, reader: PropertyReader): ApiSpec {
@@ -160,7 +145,7 @@ function stringMap(reader: PropertyReader, key: string): Record<string, string> 
   return out;
 }
 
-type EventRoute = Omit<RouteSpec, keyof ApiFields>;
+type EventRoute = Omit<RouteSpec, 'apiLogicalId'>;
 
 function readEventRoute(kind: ApiKind, reader: PropertyReader, fn: FunctionSpec, eventName: string): EventRoute | undefined {
   const hasPath = reader.has('Path');

@@ -1,8 +1,13 @@
 // The text `emulate validate` prints: a table of functions, a table of routes, then the warnings.
 import path from 'node:path';
-import type { FunctionSpec, TemplateModel } from './types.js';
+import type { ApiSpec, FunctionSpec, RouteSpec, TemplateModel } from './types.js';
 
 /** Aligns columns with two spaces between them; no trailing spaces. */
+/** The API a route names (the reader puts every named API in `model.apis`). */
+function apiOf(model: TemplateModel, route: RouteSpec): ApiSpec {
+  return model.apis.find((a) => a.logicalId === route.apiLogicalId)!;
+}
+
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
@@ -46,8 +51,8 @@ export function formatTemplateSummary(model: TemplateModel): string {
       model.routes.map((r) => [
         r.method,
         r.path,
-        `${r.apiLogicalId} (${r.apiKind})`,
-        r.stageName,
+        `${r.apiLogicalId} (${apiOf(model, r).kind})`,
+        apiOf(model, r).stageName,
         r.payloadFormatVersion,
         `-> ${r.functionLogicalId}`,
       ]),

@@ -1,7 +1,7 @@
 // Request → HTTP API payload 2.0 event, field by field (spec §2), every event valid against Powertools' schema.
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
 import { describe, expect, it } from 'vitest';
-import { buildEventV2, compileRoutes, matchRequest, newIdentity, type IntegrationMatch } from '../../apigw/index.js';
+import { PROFILES, buildEventV2, compileRoutes, matchRequest, newIdentity, type IntegrationMatch } from '../../apigw/index.js';
 import { FIXED_IDENTITY, SETTINGS, api, gatewayRequest, route } from './helpers.js';
 
 const http = api('http', { apiGatewayId: 'abc123defg' });
@@ -153,9 +153,9 @@ describe('payload 2.0 event', () => {
     const clock = { now: () => now, monotonic: () => 0 };
     let n = 0;
     const ids = () => `id-${++n}`;
-    const a = newIdentity('http', clock, ids);
+    const a = newIdentity(PROFILES.http, clock, ids);
     now += 1500;
-    const b = newIdentity('http', clock, ids);
+    const b = newIdentity(PROFILES.http, clock, ids);
     expect(a.requestId).not.toBe(b.requestId);
     expect(a.requestId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
     expect(b.timeEpochMs - a.timeEpochMs).toBe(1500);
@@ -164,8 +164,8 @@ describe('payload 2.0 event', () => {
 
   it('keeps a client trace id and makes one otherwise', () => {
     const clock = { now: () => 1_800_000_000_000, monotonic: () => 0 };
-    expect(newIdentity('http', clock, () => 'x', 'Root=1-abc-def').traceId).toBe('Root=1-abc-def');
-    expect(newIdentity('http', clock, () => 'x').traceId).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+    expect(newIdentity(PROFILES.http, clock, () => 'x', 'Root=1-abc-def').traceId).toBe('Root=1-abc-def');
+    expect(newIdentity(PROFILES.http, clock, () => 'x').traceId).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
   });
 });
 

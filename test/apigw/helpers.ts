@@ -139,22 +139,15 @@ export function api(kind: ApiKind, overrides: Partial<ApiSpec> = {}): ApiSpec {
 /** A route of an API: `route(api, 'GET /hello/{name}', 'HelloFn')`, `route(api, '$default', 'Fn')`. */
 export function route(of: ApiSpec, key: string, functionName: string, payloadFormatVersion?: PayloadFormatVersion): RouteSpec {
   const [method, path] = key === '$default' ? ['ANY', '$default'] : (key.split(' ') as [string, string]);
-  const spec: RouteSpec = {
+  return {
     apiLogicalId: of.logicalId,
-    apiKind: of.kind,
-    apiGatewayId: of.apiGatewayId,
-    stageName: of.stageName,
     payloadFormatVersion: payloadFormatVersion ?? (of.kind === 'rest' ? '1.0' : '2.0'),
     method,
     path,
     routeKey: key === '$default' ? '$default' : `${method} ${path}`,
     functionLogicalId: functionName,
     functionName,
-    stageVariables: of.stageVariables,
-    binaryMediaTypes: of.binaryMediaTypes,
   };
-  if (of.cors) spec.cors = of.cors;
-  return spec;
 }
 
 /** CORS settings with defaults (nothing allowed). */

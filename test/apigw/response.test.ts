@@ -1,6 +1,6 @@
 // Lambda result → HTTP response for payload 2.0 and 1.0 (spec §6), and the gateway's own error responses (spec §7).
 import { describe, expect, it } from 'vitest';
-import { gatewayError, responseFromV1, responseFromV2, type ParsedResult } from '../../apigw/index.js';
+import { PROFILES, gatewayError, responseFromV1, responseFromV2, type ParsedResult } from '../../apigw/index.js';
 import { decodeBase64, matchesMediaType } from '../../apigw/body.js';
 import { restDecodesBinary } from '../../apigw/response.js';
 
@@ -70,8 +70,8 @@ describe('payload 2.0 results', () => {
 
 describe('payload 1.0 results', () => {
   const rest = (payload: unknown, accept?: string, binaryMediaTypes: string[] = []) =>
-    responseFromV1(Buffer.from(JSON.stringify(payload)), { apiKind: 'rest', accept, binaryMediaTypes });
-  const http = (payload: unknown) => responseFromV1(Buffer.from(JSON.stringify(payload)), { apiKind: 'http', binaryMediaTypes: [] });
+    responseFromV1(Buffer.from(JSON.stringify(payload)), { ...PROFILES.rest.v1Result, accept, binaryMediaTypes });
+  const http = (payload: unknown) => responseFromV1(Buffer.from(JSON.stringify(payload)), { ...PROFILES.http.v1Result, binaryMediaTypes: [] });
 
   it('merges headers and multiValueHeaders; a pair in both appears once', () => {
     const r = ok(rest({ statusCode: 200, headers: { 'X-A': 'one', 'X-B': 'b' }, multiValueHeaders: { 'x-a': ['one', 'two'], 'Set-Cookie': ['a=1', 'b=2'] }, body: '' }));
@@ -141,13 +141,13 @@ describe('gateway errors', () => {
     ['http', 'integration-timeout', 503, '{"message":"Service Unavailable"}'],
     ['http', 'payload-too-large', 413, '{"message":"Request Entity Too Large"}'],
   ] as const)('%s %s → %i %s', (kind, reason, status, body) => {
-    const r = gatewayError(kind, reason);
+    const r = gatewayError(PROFILES[kind], reason);
     expect(r.statusCode).toBe(status);
     expect(r.body.toString()).toBe(body);
   });
 
   it('REST names the error type of a missing route', () => {
-    expect(gatewayError('rest', 'no-route').headers).toContainEqual(['x-amzn-ErrorType', 'MissingAuthenticationTokenException']);
+    expect(gatewayError(PROFILES.rest, 'no-route').headers).toContainEqual(['x-amzn-ErrorType', 'MissingAuthenticationTokenException']);
   });
 });
 

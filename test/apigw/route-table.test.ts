@@ -9,19 +9,22 @@ describe('formatRouteTable', () => {
   const rest = api('rest', { logicalId: 'ServerlessRestApi' });
 
   it.each([
-    [route(http, 'GET /hello/{name}', 'Hello'), 'http://127.0.0.1:3000/hello/{name}'],
-    [route(http, '$default', 'Catch'), 'http://127.0.0.1:3000/*'],
-    [route(dev, 'GET /orders', 'Orders'), 'http://127.0.0.1:3000/dev/orders'],
-    [route(dev, '$default', 'DevCatch'), 'http://127.0.0.1:3000/dev/*'],
-    [route(rest, 'ANY /{proxy+}', 'Proxy'), 'http://127.0.0.1:3000/Prod/{proxy+}'],
-    [route(rest, 'GET /', 'Root'), 'http://127.0.0.1:3000/Prod/'],
-  ])('shows %j at %s', (r, url) => {
-    expect(routeUrl(r, 'http://127.0.0.1:3000/')).toBe(url);
+    [http, 'GET /hello/{name}', 'http://127.0.0.1:3000/hello/{name}'],
+    [http, '$default', 'http://127.0.0.1:3000/*'],
+    [dev, 'GET /orders', 'http://127.0.0.1:3000/dev/orders'],
+    [dev, '$default', 'http://127.0.0.1:3000/dev/*'],
+    [rest, 'ANY /{proxy+}', 'http://127.0.0.1:3000/Prod/{proxy+}'],
+    [rest, 'GET /', 'http://127.0.0.1:3000/Prod/'],
+  ])('shows a route of %j, %s, at %s', (of, key, url) => {
+    expect(routeUrl(route(of, key, 'Fn'), of, 'http://127.0.0.1:3000/')).toBe(url);
   });
 
   it('aligns one line per route under a header', () => {
     const table = formatRouteTable(
-      [route(http, 'GET /hello/{name}', 'HelloFunction'), route(dev, 'POST /orders', 'Orders', '1.0'), route(rest, 'ANY /{proxy+}', 'Proxy'), route(http, '$default', 'Catch')],
+      {
+        apis: [http, dev, rest],
+        routes: [route(http, 'GET /hello/{name}', 'HelloFunction'), route(dev, 'POST /orders', 'Orders', '1.0'), route(rest, 'ANY /{proxy+}', 'Proxy'), route(http, '$default', 'Catch')],
+      },
       'http://127.0.0.1:3000',
     );
     expect(table.split('\n')).toEqual([
@@ -35,6 +38,12 @@ describe('formatRouteTable', () => {
   });
 
   it('says so when there are no routes', () => {
-    expect(formatRouteTable([], 'http://127.0.0.1:3000')).toBe('No API routes in the template.');
+    expect(formatRouteTable({ apis: [], routes: [] }, 'http://127.0.0.1:3000')).toBe('No API routes in the template.');
+  });
+
+  it('refuses a route whose API is not given, with EMU_APIGW_UNKNOWN_API', () => {
+    expect(() => formatRouteTable({ apis: [http], routes: [route(rest, 'GET /x', 'X')] }, 'http://127.0.0.1:3000')).toThrow(
+      expect.objectContaining({ code: 'EMU_APIGW_UNKNOWN_API' }),
+    );
   });
 });

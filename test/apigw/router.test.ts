@@ -12,9 +12,9 @@ function describeMatch(m: RouteMatch): string {
     case 'cors-mock':
       return `cors-mock ${m.allowMethods.join(',')}`;
     case 'no-route':
-      return `no-route (${m.api.kind})`;
+      return `no-route (${m.profile.kind})`;
     case 'no-stage':
-      return `no-stage (${m.apiKind})`;
+      return `no-stage (${m.profile.kind})`;
   }
 }
 
@@ -184,8 +184,12 @@ describe('stages and several APIs', () => {
     expect(describeMatch(matchRequest(t, 'GET', '/orders'))).toBe('no-stage (http)');
   });
 
-  it('keeps routes of APIs missing from the list (the route carries its API)', () => {
-    const t = compileRoutes([], [route(rest, 'GET /x', 'X')]);
+  it('refuses a route naming an API that is not in the list, with EMU_APIGW_UNKNOWN_API', () => {
+    expect(() => compileRoutes([], [route(rest, 'GET /x', 'X')])).toThrow(expect.objectContaining({ code: 'EMU_APIGW_UNKNOWN_API', message: expect.stringContaining(`"${rest.logicalId}"`) }));
+  });
+
+  it('serves a route with the settings of the API it names', () => {
+    const t = compileRoutes([rest], [route(rest, 'GET /x', 'X')]);
     expect(describeMatch(matchRequest(t, 'GET', '/v1/x'))).toBe('GET /x → X {}');
   });
 });

@@ -16,7 +16,7 @@ describe('fixtures/apigw/multi-api', () => {
     const { handler } = (await import(new URL('../../fixtures/apigw/multi-api/src/echo.mjs', import.meta.url).href)) as { handler: Handler };
     const invokers = Object.fromEntries(model.functions.map((f) => [f.functionName, inProcessInvoker(handler, f.functionName)]));
     server = await startWith(model.apis, model.routes, invokers);
-    table = formatRouteTable(model.routes, server.url);
+    table = formatRouteTable(model, server.url);
   });
   afterAll(() => server.close());
 

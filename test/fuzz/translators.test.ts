@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  PROFILES,
   buildEventV1,
   buildEventV2,
   compileRoutes,
@@ -208,7 +209,7 @@ describe('request → event translators under random requests', () => {
       .map(({ kind, ...rest }) => api(kind, rest));
     fc.assert(
       fc.property(request, anyApi, fc.constantFrom('1.0' as const, '2.0' as const), fc.string({ maxLength: 12 }), stringMap, identity, settings, (req, a, version, stagePath, params, id, s) => {
-        const match: IntegrationMatch = { api: a, route: route(a, 'ANY /{proxy+}', 'Fn', a.kind === 'rest' ? '1.0' : version), stagePath, pathParameters: params };
+        const match: IntegrationMatch = { profile: PROFILES[a.kind], api: a, route: route(a, 'ANY /{proxy+}', 'Fn', a.kind === 'rest' ? '1.0' : version), stagePath, pathParameters: params };
         const event = match.route.payloadFormatVersion === '2.0' ? buildEventV2(req, match, id, s) : buildEventV1(req, match, id, s);
         expect(schemaProblems(event)).toEqual([]);
         expect(jsonRoundTrips(event)).toBe(true);
@@ -415,8 +416,9 @@ describe('Lambda result → response translators under random payloads', () => {
   it('responseFromV1 never throws, for REST and HTTP API 1.0, whatever Accept and binary media types', () => {
     fc.assert(
       fc.property(payload, v1Options, (bytes, options) => {
-        const { accept, ...rest } = options;
-        checkResult(responseFromV1(bytes, accept === undefined ? rest : { ...rest, accept }));
+        const { accept, apiKind, binaryMediaTypes } = options;
+        const rules = { ...PROFILES[apiKind].v1Result, binaryMediaTypes };
+        checkResult(responseFromV1(bytes, accept === undefined ? rules : { ...rules, accept }));
       }),
       runs(500),
     );

@@ -130,7 +130,8 @@ describe('routes', () => {
                 type: mock
 ${fn('Pets')}
 `);
-    expect(model.routes.map((r) => `${r.routeKey} ${r.apiLogicalId} ${r.stageName} ${r.functionLogicalId}`)).toEqual(['GET /pets Api live Pets']);
+    expect(model.routes.map((r) => `${r.routeKey} ${r.apiLogicalId} ${r.functionLogicalId}`)).toEqual(['GET /pets Api Pets']);
+    expect(model.apis.map((a) => `${a.logicalId} ${a.stageName}`)).toEqual(['Api live']);
     expect(model.apis[0]!.binaryMediaTypes).toEqual(['image/jpeg']);
   });
 
@@ -167,6 +168,7 @@ ${fn('Hello', 'Events:', '  Get:', '    Type: HttpApi', '    Properties:', '    
     Type: AWS::Serverless::HttpApi
 ${fn('Hello', 'Events:', '  A: { Type: HttpApi, Properties: { ApiId: !Ref Open, Path: /a, Method: GET } }', '  B: { Type: HttpApi, Properties: { ApiId: !Ref Closed, Path: /b, Method: GET } }')}
 `);
-    expect(model.routes.map((r) => [r.path, r.cors?.allowOrigins])).toEqual([['/a', ['*']], ['/b', undefined]]);
+    const corsOf = (id: string) => model.apis.find((a) => a.logicalId === id)?.cors?.allowOrigins;
+    expect(model.routes.map((r) => [r.path, corsOf(r.apiLogicalId)])).toEqual([['/a', ['*']], ['/b', undefined]]);
   });
 });
