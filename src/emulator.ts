@@ -23,6 +23,7 @@ import {
 } from './runners/docker/index.js';
 import { processLaunch } from './runners/process/runner.js';
 import { readTemplate } from './template/index.js';
+import { CodeBuilds } from './build/index.js';
 
 /** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
 export type InvocationOutcome = InvokeResult & {
@@ -109,7 +110,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const logger = opts.logger ?? createLogger({ level: opts.logLevel, ...(opts.logFormat ? { format: opts.logFormat } : {}) });
   const model = await readModel(opts);
   for (const warning of model.warnings) logger.warn(warning);
-  const emulator = new EmulatorInstance(opts, model, logger);
+  // Builds (esbuild, .zip) turn code into folders before any runner sees it.
+  const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch });
+  const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds);
   try {
     await emulator.start();
   } catch (err) {
@@ -139,6 +142,7 @@ class EmulatorInstance implements Emulator {
     private readonly opts: ResolvedOptions,
     private readonly model: TemplateModel,
     private readonly logger: Logger,
+    private readonly builds: CodeBuilds,
   ) {
     this.ids = idSource(opts.requestIds);
     this.runtimeApiHost = '127.0.0.1';
@@ -205,6 +209,7 @@ class EmulatorInstance implements Emulator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const w of this.watchers) w.close();
+      await this.builds.close();
       await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
       // Containers a Docker launch started are gone with their pools; this also drops its temporary files.
@@ -256,7 +261,7 @@ class EmulatorInstance implements Emulator {
           output: (chunk, ended) => this.functionOutput(fn, chunk, ended),
           host: this.runtimeApiHost,
           ids: this.ids,
-          launch: await this.launchFor(fn),
+          launch: await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn)),
         }),
     });
     this.pools.set(fn.logicalId, pool);
@@ -330,6 +335,7 @@ class EmulatorInstance implements Emulator {
   /** `--watch`: a change under a function's code retires its environments; the next invocation runs the new code. */
   private watchCode(): void {
     for (const fn of this.model.functions) {
+      if (this.builds.watch(fn.logicalId, () => this.pools.get(fn.logicalId)?.retire())) continue;
       if (fn.code.kind !== 'directory') continue;
       let timer: NodeJS.Timeout | undefined;
       const watcher = watch(fn.code.path, { recursive: true }, () => {
