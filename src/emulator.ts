@@ -23,7 +23,7 @@ import {
 } from './runners/docker/index.js';
 import { processLaunch } from './runners/process/runner.js';
 import { readTemplate } from './template/index.js';
-import { CodeBuilds } from './build/index.js';
+import { CodeBuilds, chooseTemplate } from './build/index.js';
 
 /** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
 export type InvocationOutcome = InvokeResult & {
@@ -106,12 +106,17 @@ export function loadTemplate(options: EmulatorOptions = {}): Promise<TemplateMod
 
 /** Builds and starts an emulator for a SAM template. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const opts = resolveOptions(options);
-  const logger = opts.logger ?? createLogger({ level: opts.logLevel, ...(opts.logFormat ? { format: opts.logFormat } : {}) });
+  const resolved = resolveOptions(options);
+  const logger = resolved.logger ?? createLogger({ level: resolved.logLevel, ...(resolved.logFormat ? { format: resolved.logFormat } : {}) });
+  // SAM's build folder is served when it is newer than the template, as sam local does.
+  const choice = chooseTemplate(resolved.template, options.template !== undefined, resolved.sourceTemplate);
+  if (choice.info) logger.info(choice.info);
+  if (choice.warning) logger.warn(choice.warning);
+  const opts = { ...resolved, template: choice.template };
   const model = await readModel(opts);
   for (const warning of model.warnings) logger.warn(warning);
   // Builds (esbuild, .zip) turn code into folders before any runner sees it.
-  const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch });
+  const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch, prebuilt: choice.prebuilt });
   const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds);
   try {
     await emulator.start();

@@ -10,6 +10,7 @@ import { copyExternals, esbuildOptions, formatMessages, outputFiles, sourcemapCh
 import { unpackArchive } from './zip.js';
 
 export { unpackArchive } from './zip.js';
+export { chooseTemplate } from './sam-build.js';
 
 /** The cache folder of a project: node_modules/.cache/emulate beside the template when there is a node_modules, else the OS cache dir. */
 export function cacheDirFor(templateDir: string): string {
@@ -23,6 +24,8 @@ export interface BuildOptions {
   logger: Logger;
   /** Keep esbuild contexts for incremental rebuilds (--watch). */
   watch: boolean;
+  /** The template is sam build's output: its esbuild functions are bundled already. */
+  prebuilt?: boolean;
   /** Overrides cacheDirFor(templateDir). */
   cacheDir?: string;
 }
@@ -61,6 +64,7 @@ export class CodeBuilds {
           return { ...fn, code: { kind: 'directory', path: dir } };
         }
         if (fn.build?.method !== 'esbuild' || fn.code.kind !== 'directory') return fn;
+        if (options.prebuilt) return { ...fn, environment: sourcemapChoice(fn.build.properties, fn.environment).environment };
         const codeDir = fn.code.path;
         const { sourcemap, environment } = sourcemapChoice(fn.build.properties, fn.environment);
         const outdir = path.join(cacheDir, 'esbuild', fn.logicalId);
