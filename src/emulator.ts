@@ -14,6 +14,7 @@ import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type Resol
 import { EnvironmentPool } from './pool/pool.js';
 import { selectRunner } from './runners/select.js';
 import { readTemplate } from './template/index.js';
+import { CodeBuilds, chooseTemplate } from './build/index.js';
 
 /** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
 export type InvocationOutcome = InvokeResult & {
@@ -99,11 +100,18 @@ export function loadTemplate(options: EmulatorOptions = {}): Promise<TemplateMod
 
 /** Builds and starts an emulator for a SAM template. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const opts = resolveOptions(options);
-  const logger = opts.logger ?? createLogger({ level: opts.logLevel, ...(opts.logFormat ? { format: opts.logFormat } : {}) });
+  const resolved = resolveOptions(options);
+  const logger = resolved.logger ?? createLogger({ level: resolved.logLevel, ...(resolved.logFormat ? { format: resolved.logFormat } : {}) });
+  // SAM's build folder is served when it is newer than the template, as sam local does.
+  const choice = chooseTemplate(resolved.template, options.template !== undefined, resolved.sourceTemplate);
+  if (choice.info) logger.info(choice.info);
+  if (choice.warning) logger.warn(choice.warning);
+  const opts = { ...resolved, template: choice.template };
   const model = await readModel(opts);
   for (const warning of model.warnings) logger.warn(warning);
-  const emulator = new EmulatorInstance(opts, model, logger);
+  // Builds (esbuild, .zip) turn code into folders before any runner sees it.
+  const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch, prebuilt: choice.prebuilt });
+  const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds);
   try {
     await emulator.start();
   } catch (err) {
@@ -131,6 +139,7 @@ class EmulatorInstance implements Emulator {
     private readonly opts: ResolvedOptions,
     private readonly model: TemplateModel,
     private readonly logger: Logger,
+    private readonly builds: CodeBuilds,
   ) {
     this.ids = idSource(opts.requestIds);
   }
@@ -210,6 +219,7 @@ class EmulatorInstance implements Emulator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const w of this.watchers) w.close();
+      await this.builds.close();
       await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
       // Runtimes are gone with their pools; the runner stops what its launches still hold and drops their files.
@@ -259,7 +269,7 @@ class EmulatorInstance implements Emulator {
           output: (chunk, ended) => this.functionOutput(fn, chunk, ended),
           host: this.runner!.runtimeApiHost,
           ids: this.ids,
-          launch: await this.launchFor(fn),
+          launch: await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn)),
         }),
     });
     this.pools.set(fn.logicalId, pool);
@@ -295,6 +305,7 @@ class EmulatorInstance implements Emulator {
   /** `--watch`: a change under a function's code retires its environments; the next invocation runs the new code. */
   private watchCode(): void {
     for (const fn of this.model.functions) {
+      if (this.builds.watch(fn.logicalId, () => this.pools.get(fn.logicalId)?.retire())) continue;
       if (fn.code.kind !== 'directory') continue;
       let timer: NodeJS.Timeout | undefined;
       const watcher = watch(fn.code.path, { recursive: true }, () => {

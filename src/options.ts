@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   lambdaPort?: number | false;
   /** Retire a function's environments when a file under its code changes. */
   watch?: boolean;
+  /** Serve template.yaml even when SAM's .aws-sam/build/template.yaml is newer. */
+  sourceTemplate?: boolean;
   /** Host variables functions may see: none by default, a list of names, or true for all. */
   hostEnv?: boolean | readonly string[];
   /** Docker: never pull missing base images. */
@@ -82,6 +84,7 @@ export const DEFAULTS = {
   port: 0 as number | false,
   lambdaPort: 0 as number | false,
   watch: false,
+  sourceTemplate: false,
   hostEnv: false as boolean | readonly string[],
   skipPullImage: false,
   sandbox: true,
@@ -119,6 +122,7 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   port: isPort,
   lambdaPort: isPort,
   watch: isBoolean,
+  sourceTemplate: isBoolean,
   hostEnv: (v) => (typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : 'must be true, false or a list of variable names'),
   skipPullImage: isBoolean,
   dockerNetwork: isString,

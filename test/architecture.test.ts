@@ -40,6 +40,7 @@ const RULES: Record<string, (target: string) => boolean> = {
   'src/template': (t) => t === 'src/core',
   'src/runners': (t) => t === 'src/core',
   'src/pool': (t) => t === 'src/core',
+  'src/build': (t) => t === 'src/core',
   'src/events': (t) => t === 'src/core',
   'runtime-api': (t) => t === 'src/core',
   apigw: (t) => t === 'src/core',

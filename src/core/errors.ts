@@ -39,6 +39,9 @@ export const ERROR_CODES = {
   EMU_DOCKER_BUILD_FAILED: 'cannot build the image of function %s: %s',
   EMU_DOCKER_CONTAINER_FAILED: 'cannot start the container of function %s: %s',
   EMU_DOCKER_NETWORK: 'Docker network "%s": %s',
+  EMU_BUILD_BAD_ZIP: 'cannot unpack the .zip CodeUri %s: %s',
+  EMU_BUILD_ZIP_SLIP: 'the .zip CodeUri %s has an entry "%s" that would be written outside its folder (zip slip); it is refused',
+  EMU_BUILD_FAILED: 'cannot build function %s: %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -99,6 +99,8 @@ export interface FunctionSpec {
   /** `Tracing` / `TracingConfig.Mode` (`Active` or `PassThrough`). */
   tracing?: string;
   logging?: LoggingSpec;
+  /** `Metadata: BuildMethod: esbuild`: the code folder is bundled (src/build) before a runner sees it. */
+  build?: { method: 'esbuild'; properties: Record<string, unknown> };
 }
 
 /** One API (explicit or SAM's implicit one), with its own stage, CORS and binary settings. */

@@ -131,6 +131,10 @@ export function readFunction(entry: ResourceEntry, metadata: unknown, ctx: Funct
   if (tracing && tracing !== 'Disabled') spec.tracing = tracing;
   const logging = readLogging(props);
   if (logging) spec.logging = logging;
+  // sam build's esbuild method; other BuildMethods (makefile, npm) need sam build and run as written.
+  if (packageType === 'Zip' && isRecord(metadata) && metadata.BuildMethod === 'esbuild') {
+    spec.build = { method: 'esbuild', properties: isRecord(metadata.BuildProperties) ? metadata.BuildProperties : {} };
+  }
   return ctx.diag.errors.length > errorsBefore ? undefined : spec;
 }
 

@@ -27,13 +27,21 @@ function codeText(fn: FunctionSpec, templateDir: string): string {
   }
 }
 
+/** How the code is obtained before a runner sees it: folder, zip (unpacked into the cache), esbuild bundle, image. */
+function codeSource(fn: FunctionSpec): string {
+  if (fn.code.kind === 'image') return fn.code.build ? 'image (docker build)' : 'image';
+  if (fn.code.kind === 'inline') return 'inline';
+  if (fn.build?.method === 'esbuild') return 'esbuild bundle';
+  return fn.code.kind === 'archive' ? 'zip' : 'folder';
+}
+
 /** The summary of a model, one line per function and route, for `emulate validate`. */
 export function formatTemplateSummary(model: TemplateModel): string {
   const lines: string[] = [`Template ${model.templatePath}`, ''];
   lines.push(`Functions (${model.functions.length})`);
   if (model.functions.length > 0) {
     lines.push(...table(
-      ['NAME', 'RUNTIME', 'HANDLER', 'CODE', 'TIMEOUT', 'MEMORY'],
+      ['NAME', 'RUNTIME', 'HANDLER', 'CODE', 'TIMEOUT', 'MEMORY', 'FROM'],
       model.functions.map((fn) => [
         fn.functionName === fn.logicalId ? fn.functionName : `${fn.functionName} (${fn.logicalId})`,
         fn.packageType === 'Image' ? 'Image' : fn.runtime ?? '-',
@@ -41,6 +49,7 @@ export function formatTemplateSummary(model: TemplateModel): string {
         codeText(fn, model.templateDir),
         `${fn.timeoutSeconds}s`,
         `${fn.memorySizeMb} MB`,
+        codeSource(fn),
       ]),
     ));
   }

@@ -1,4 +1,7 @@
 // The table `emulate validate` prints for a model.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatTemplateSummary, readTemplate } from '../../src/template/index.js';
 import { fixture } from './helpers.js';
@@ -10,8 +13,8 @@ describe('formatTemplateSummary', () => {
       `Template ${model.templatePath}`,
       '',
       'Functions (1)',
-      '  NAME                RUNTIME     HANDLER            CODE         TIMEOUT  MEMORY',
-      '  HelloWorldFunction  nodejs22.x  app.lambdaHandler  hello-world  3s       128 MB',
+      '  NAME                RUNTIME     HANDLER            CODE         TIMEOUT  MEMORY  FROM',
+      '  HelloWorldFunction  nodejs22.x  app.lambdaHandler  hello-world  3s       128 MB  folder',
       '',
       'Routes (1)',
       '  METHOD  PATH    API                       STAGE  PAYLOAD  FUNCTION',
@@ -35,5 +38,22 @@ describe('formatTemplateSummary', () => {
       '  ANY     /legacy/orders  OrdersApi (http)          dev       1.0      -> OrdersFunction',
       '  ANY     $default        ServerlessHttpApi (http)  $default  2.0      -> OrdersFunction',
     ].join('\n'));
+  });
+
+  it.each([
+    ['an esbuild bundle', 'Metadata:\n      BuildMethod: esbuild', 'src/', 'esbuild bundle'],
+    ['a zip', '', 'code.zip', 'zip'],
+    ['a folder', '', 'src/', 'folder'],
+  ])('says when the code is %s', async (_name, metadata, codeUri, from) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emulate-summary-'));
+    try {
+      mkdirSync(path.join(dir, 'src'));
+      writeFileSync(path.join(dir, 'code.zip'), '');
+      writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ${codeUri}\n      Handler: app.handler\n      Runtime: nodejs20.x\n    ${metadata}\n`);
+      const text = formatTemplateSummary(await readTemplate(path.join(dir, 'template.yaml')));
+      expect(text).toMatch(new RegExp(`\\n  Fn +nodejs20\\.x +app\\.handler +${codeUri.replace(/\/$/, '').replace('.', '\\.')} +3s +128 MB +${from}\\n`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -205,6 +205,21 @@ def _parse_json_header(value, name):
 # --- Handler loading and error shapes.
 
 
+def _requirements_hint(error, modname):
+    # sam build installs requirements.txt into the code folder; without that step a dependency is simply missing.
+    root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+    missing = getattr(error, "name", None)
+    if not isinstance(error, ModuleNotFoundError) or not missing or missing == modname.replace("/", "."):
+        return ""
+    if not os.path.exists(os.path.join(root, "requirements.txt")):
+        return ""
+    return (
+        ". The function has a requirements.txt that is not installed: run "
+        "'pip install -r requirements.txt -t {0}' (what sam build does), or install them into a virtualenv "
+        "and start emulate with it activated".format(root)
+    )
+
+
 def _get_handler(handler):
     try:
         modname, fname = handler.rsplit(".", 1)
@@ -219,7 +234,8 @@ def _get_handler(handler):
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
         raise FaultException(
-            FaultException.IMPORT_MODULE_ERROR, "Unable to import module '{}': {}".format(modname, str(e))
+            FaultException.IMPORT_MODULE_ERROR,
+            "Unable to import module '{}': {}{}".format(modname, str(e), _requirements_hint(e, modname)),
         )
     except SyntaxError as e:
         trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
