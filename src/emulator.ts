@@ -21,6 +21,7 @@ import {
   type DockerClient,
   type DockerLaunch,
 } from './runners/docker/index.js';
+import { sweepStaleTempDirs } from './core/temp-dirs.js';
 import { processLaunch } from './runners/process/runner.js';
 import { readTemplate } from './template/index.js';
 
@@ -157,6 +158,9 @@ class EmulatorInstance implements Emulator {
   }
 
   async start(): Promise<void> {
+    // Temporary folders (inline code, merged layers) of emulators that were killed, as containers are swept.
+    const swept = sweepStaleTempDirs();
+    if (swept.length > 0) this.logger.info({ removed: swept.length }, 'removed temporary folders a previous emulator left behind');
     await this.chooseRunner();
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
@@ -207,7 +211,7 @@ class EmulatorInstance implements Emulator {
       for (const w of this.watchers) w.close();
       await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
-      // Containers a Docker launch started are gone with their pools; this also drops its temporary files.
+      // Containers a Docker launch started are gone with their pools; this also drops its (and a process launch's) temporary files.
       await Promise.all(
         [...this.launches.values()].map((l) => l.then((launch) => (launch as Partial<DockerLaunch>).close?.(), () => undefined)),
       );
