@@ -13,6 +13,7 @@ import type { ApiSpec, FunctionSpec, RouteSpec, TemplateModel } from './core/mod
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
 import { EnvironmentPool } from './pool/pool.js';
 import { selectRunner } from './runners/select.js';
+import { sweepStaleTempDirs } from './core/temp-dirs.js';
 import { readTemplate } from './template/index.js';
 import { CodeBuilds, chooseTemplate } from './build/index.js';
 
@@ -161,6 +162,9 @@ class EmulatorInstance implements Emulator {
   }
 
   async start(): Promise<void> {
+    // Temporary folders (inline code, merged layers) of emulators that were killed, as containers are swept.
+    const swept = sweepStaleTempDirs();
+    if (swept.length > 0) this.logger.info({ removed: swept.length }, 'removed temporary folders a previous emulator left behind');
     this.runner = await selectRunner(this.opts.runner, {
       logger: this.logger,
       region: this.model.region,

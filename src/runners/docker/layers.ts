@@ -1,9 +1,8 @@
 // Places a Zip function's local layers at /opt: one layer is mounted as it is, several are merged into a temporary directory.
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
 import type { Logger } from '../../core/logger.js';
 import type { FunctionSpec } from '../../core/model.js';
+import { ownedTempDir } from '../../core/temp-dirs.js';
 
 export interface LayerMount {
   /** The host directory to mount read-only at /opt, or undefined when the function has no local layer. */
@@ -26,7 +25,7 @@ export function prepareLayers(fn: FunctionSpec, logger: Logger): LayerMount {
   const dirs = fn.layers.flatMap((layer) => (layer.kind === 'local' ? [layer.contentDir] : []));
   if (dirs.length === 0) return { source: undefined, dispose: () => {} };
   if (dirs.length === 1) return { source: dirs[0], dispose: () => {} };
-  const merged = mkdtempSync(join(tmpdir(), `emulate-layers-${fn.logicalId}-`));
+  const merged = ownedTempDir('layers', fn.logicalId);
   // mkdtemp makes the directory 0700; the function runs as an unprivileged user and must read it, as in Lambda.
   chmodSync(merged, 0o755);
   for (const dir of dirs) cpSync(dir, merged, { recursive: true, force: true, verbatimSymlinks: true });

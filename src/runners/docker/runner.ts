@@ -1,12 +1,12 @@
 // The Docker runner: prepares a function's image once (pull or build), then launches each runtime generation as a Lambda-like container.
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageInspectInfo } from 'dockerode';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import type { FunctionSpec } from '../../core/model.js';
+import { ownedTempDir } from '../../core/temp-dirs.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { buildFunctionImage } from './build.js';
 import { assertDockerReachable, createDockerClient, type DockerClient } from './client.js';
@@ -76,7 +76,7 @@ function codeMount(fn: FunctionSpec): { dir: string; dispose(): void } {
     case 'directory':
       return { dir: fn.code.path, dispose: () => {} };
     case 'inline': {
-      const dir = mkdtempSync(join(tmpdir(), `emulate-inline-${fn.logicalId}-`));
+      const dir = ownedTempDir('inline', fn.logicalId);
       chmodSync(dir, 0o755);
       // Lambda writes inline code as index.js (Node) or index.py (Python).
       writeFileSync(join(dir, fn.runtime?.startsWith('python') ? 'index.py' : 'index.js'), fn.code.source, { mode: 0o644 });

@@ -1,14 +1,16 @@
 // The process runner as a Runner: functions run as host processes, their Runtime API listeners on the loopback.
-import type { Runner, RunnerContext, RunnerEntry } from '../../core/runner.js';
+import type { Runner, RunnerContext, RunnerEntry, RunnerLaunch } from '../../core/runner.js';
 import { processLaunch } from './runner.js';
 
 function startProcessRunner(ctx: RunnerContext): Runner {
+  const launches: Promise<RunnerLaunch>[] = [];
+  let closing: Promise<void> | undefined;
   return {
     name: 'process',
     runtimeApiHost: '127.0.0.1',
     // Deferred by a tick so that an unsupported runtime rejects this launch instead of throwing at the caller.
-    launchFor: (fn) =>
-      Promise.resolve().then(() =>
+    launchFor: (fn) => {
+      const launch = Promise.resolve().then(() =>
         processLaunch(fn, {
           nodeClient: ctx.nodeClient,
           pythonClient: ctx.pythonClient,
@@ -16,9 +18,15 @@ function startProcessRunner(ctx: RunnerContext): Runner {
           ...(ctx.hostEnv !== undefined ? { hostEnv: ctx.hostEnv } : {}),
           logger: ctx.logger,
         }),
-      ),
-    // A host process ends with its environment; nothing is left to stop here.
-    close: async () => {},
+      );
+      launches.push(launch);
+      return launch;
+    },
+    // Runtimes end with their environments; what is left is a launch's files (inline code).
+    close() {
+      closing ??= Promise.all(launches.map((l) => l.then((launch) => launch.close?.(), () => undefined))).then(() => undefined);
+      return closing;
+    },
   };
 }
 

@@ -1,13 +1,13 @@
 // The process runner: launches a Zip function's runtime as a host process with Lambda's environment and no host leakage.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import type { FunctionSpec } from '../../core/model.js';
 import { lambdaEnvironment } from '../lambda-env.js';
+import { ownedTempDir } from '../../core/temp-dirs.js';
 import { spawnRuntime } from './spawn.js';
 
 export interface ProcessRunnerOptions {
@@ -61,7 +61,7 @@ function codeDirectory(fn: FunctionSpec): string {
     case 'directory':
       return fn.code.path;
     case 'inline': {
-      const dir = mkdtempSync(join(tmpdir(), `emulate-inline-${fn.logicalId}-`));
+      const dir = ownedTempDir('inline', fn.logicalId);
       // Lambda writes inline code as index.js (Node) or index.py (Python).
       const file = fn.runtime?.startsWith('python') ? 'index.py' : 'index.js';
       writeFileSync(join(dir, file), fn.code.source);
@@ -108,11 +108,18 @@ function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunne
 }
 
 /** Builds the Launch for one Zip function; throws EMU_RUNNER_UNSUPPORTED for what cannot run on the host. */
-export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): Launch {
+export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): Launch & { close(): Promise<void> } {
   if (fn.packageType === 'Image') throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, 'PackageType Image needs the Docker runner (--runner docker)');
   const codeDir = codeDirectory(fn);
   const hostPath = (options.env ?? process.env).PATH;
-  const command = runtimeCommand(fn, codeDir, options, hostPath);
+  let command: Command;
+  try {
+    command = runtimeCommand(fn, codeDir, options, hostPath);
+  } catch (err) {
+    // A function that cannot run must not leave its inline code behind.
+    if (fn.code.kind === 'inline') rmSync(codeDir, { recursive: true, force: true });
+    throw err;
+  }
   const env = lambdaEnvironment(fn, codeDir, dirname(command.args[0] ?? command.file), options);
   if (command.searchPath && command.searchPath.dirs.length > 0) {
     const existing = env[command.searchPath.name];
@@ -122,7 +129,7 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
   if (major && process.versions.node.split('.')[0] !== major) {
     options.logger.warn({ fn: fn.functionName }, `${fn.runtime} runs on the host's Node ${process.version} (the Docker runner uses the real runtime image)`);
   }
-  return (ctx) =>
+  const launch: Launch = (ctx) =>
     spawnRuntime({
       command: command.file,
       args: command.args,
@@ -130,4 +137,9 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
       env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi },
       onOutput: ctx.onOutput,
     });
+  // Inline code lives in a temporary folder of ours: it goes when the emulator closes (a killed one's is swept at the next start).
+  const close = async () => {
+    if (fn.code.kind === 'inline') rmSync(codeDir, { recursive: true, force: true });
+  };
+  return Object.assign(launch, { close });
 }
