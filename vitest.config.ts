@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The real aws-lambda-ric is a test fixture with a native build, installed here rather than by the root npm ci.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

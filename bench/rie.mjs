@@ -4,10 +4,11 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { fmt, sequential, startProcess } from './lib.mjs';
+import { ensureRic } from '../fixtures/ric/install.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = `${ROOT}dist/src/cli/main.js`;
-const RIC = `${ROOT}node_modules/aws-lambda-ric/index.mjs`;
+const RIC = `${ROOT}fixtures/ric/node_modules/aws-lambda-ric/index.mjs`;
 const TASK_ROOT = `${ROOT}fixtures/bench`;
 const INVOKE = '/2015-03-31/functions/function/invocations';
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
@@ -118,6 +119,7 @@ async function realRie() {
 }
 
 export async function benchRie() {
+  await ensureRic();
   const http = await bareHttp();
   const loop = await ricLoop();
   const emu = await emulateRie();

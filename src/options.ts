@@ -89,7 +89,8 @@ export const DEFAULTS = {
   skipPullImage: false,
   sandbox: true,
   requestIds: 'random' as 'random' | 'sequential' | IdSource,
-  logLevel: 'info' as LogLevel,
+  // A library inside a test runner stays quiet unless asked: warnings and errors only (the CLI passes info).
+  logLevel: 'warn' as LogLevel,
 } as const;
 
 export type ResolvedOptions = Required<Pick<EmulatorOptions, keyof typeof DEFAULTS>> &

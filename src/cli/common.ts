@@ -92,6 +92,7 @@ export async function serveCommand(
   const port = parsed.flags.has('port') ? parsePort(parsed.flags.get('port') as string, 'port') : defaultPort;
   const output = batchedOutput(process.stdout);
   const emu = await createEmulator({
+    logLevel: 'info', // the CLI's default; the library's is warn
     ...options,
     port: command === 'start-api' ? port : false,
     lambdaPort: command === 'start-lambda' ? port : false,

@@ -33,7 +33,8 @@ export async function invokeCommand(argv: readonly string[]): Promise<number> {
   if (parsed.positional.length > 1) throw emuError('EMU_CLI_BAD_FLAG', `invoke takes one function name, got ${parsed.positional.join(' ')}`);
   const event = readEvent(parsed.flags.get('event') as string | undefined);
   const emu = await createEmulator({
-    logLevel: 'warn',
+    // On a terminal, build and pull progress (info) shows as in start-api; piped, only warnings and errors.
+    logLevel: process.stderr.isTTY ? 'info' : 'warn',
     ...options,
     port: false,
     lambdaPort: false,
@@ -52,7 +53,8 @@ export async function invokeCommand(argv: readonly string[]): Promise<number> {
     }
     const result = await emu.invoke(name, event);
     process.stdout.write(result.payload);
-    process.stdout.write('\n');
+    // A terminal gets a final newline so the prompt starts on its own line; a pipe or file gets the payload byte-exact.
+    if (process.stdout.isTTY) process.stdout.write('\n');
     return result.ok ? 0 : 1;
   } finally {
     await emu.close();

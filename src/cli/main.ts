@@ -39,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
+      // No command is a mistake, not a request for help: usage on stderr and a failing exit, as unknown commands get.
+      process.stderr.write(HELP);
+      return 1;
     case '-h':
     case '--help':
     case 'help':

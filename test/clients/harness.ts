@@ -16,7 +16,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const NODE_FIXTURES = join(repoRoot, 'fixtures', 'handlers', 'node');
 export const PYTHON_FIXTURES = join(repoRoot, 'fixtures', 'handlers', 'python');
-export const RIC_ENTRY = join(repoRoot, 'node_modules', 'aws-lambda-ric', 'index.mjs');
+export const RIC_ENTRY = join(repoRoot, 'fixtures', 'ric', 'node_modules', 'aws-lambda-ric', 'index.mjs');
 
 export type ClientKind = 'emulate' | 'ric' | 'python';
 

@@ -35,6 +35,23 @@ describe.skipIf(!dockerAvailable)('pulling images', () => {
     expect((err as Error).message).toContain(`"${MISSING}"`);
   });
 
+  it('tells, when a Zip function\'s image cannot be pulled, what works without a registry', async () => {
+    // A loopback "registry" that refuses connections: the port was free a moment ago and nothing listens on it.
+    const probe: Server = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as import('node:net').AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const image = `127.0.0.1:${port}/lambda/python:3.12`;
+    const fn = nodeFunction({ runtime: 'python3.12', handler: 'app.handler' });
+    const err = await h.launch(fn, { invokeImage: image, pullInactivityTimeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect(isEmulatorError(err) && err.code).toBe('EMU_DOCKER_PULL_FAILED');
+    const message = (err as Error).message;
+    expect(message).not.toContain('\n');
+    for (const hint of ['--runner process runs this python3.12 function', `make "${image}" local`, 'node fixtures/docker/stand-in/build.mjs --python']) {
+      expect(message).toContain(hint);
+    }
+  });
+
   it('abandons a pull that stalls (a registry that accepts connections and never answers) after the inactivity bound', async () => {
     // A silent "registry" on loopback: the daemon connects and waits forever for an answer.
     const sockets = new Set<import('node:net').Socket>();

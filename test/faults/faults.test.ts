@@ -13,7 +13,7 @@ import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../do
 const TEMPLATE = fileURLToPath(new URL('../../fixtures/faults/template.yaml', import.meta.url));
 const TASK_ROOT = fileURLToPath(new URL('../../fixtures/faults/src/', import.meta.url));
 const PROTOCOL = fileURLToPath(new URL('../../fixtures/faults/protocol/bootstrap', import.meta.url));
-const RIC = fileURLToPath(new URL('../../node_modules/aws-lambda-ric/index.mjs', import.meta.url));
+const RIC = fileURLToPath(new URL('../../fixtures/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url));
 
 /** Runtime processes this test process started that are still alive (runners spawn them as our children). */
 function childPids(): number[] {

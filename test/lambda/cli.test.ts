@@ -1,10 +1,11 @@
 // The template commands as a terminal user runs them: invoke (file, stdin, exit codes), start-lambda, validate, generate-event.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { CLI, ROOT, runCli, startCli } from '../helpers/cli.js';
 
 const T = ['-t', 'fixtures/lambda/template.yaml', '--runner', 'process'];
 
@@ -18,6 +19,19 @@ describe('emulate invoke', () => {
     expect(res.stderr).toMatch(/START RequestId: \S+ Version: \$LATEST/);
     expect(res.stderr).toContain('echo got {"from":"file"}');
     expect(res.stderr).toMatch(/REPORT RequestId: \S+\tDuration: /);
+  });
+
+  it('writes the payload byte-exact to a pipe, and ends it with a newline on a terminal', async () => {
+    const piped = await runCli(['invoke', 'EchoFunction', '-e', '-', ...T], { stdin: '{"from":"pipe"}' });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout.endsWith('}')).toBe(true);
+    // script(1) gives the command a real pseudo-terminal; the event comes from a file since stdin is the terminal.
+    const dir = mkdtempSync(join(tmpdir(), 'emulate-event-'));
+    writeFileSync(join(dir, 'event.json'), '{"from":"tty"}');
+    const command = [process.execPath, CLI, 'invoke', 'EchoFunction', '-e', join(dir, 'event.json'), ...T, '2>/dev/null'].join(' ');
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/"from":"tty"[^\n]*\}\r?\n$/);
   });
 
   it('reads the event from standard input with -e -', async () => {

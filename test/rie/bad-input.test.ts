@@ -56,6 +56,13 @@ describe('emulate --help', () => {
     }
   });
 
+  it('prints the usage on stderr and fails when given no arguments', async () => {
+    const res = await runCli([]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('Usage: emulate <command> [options]');
+  });
+
   it('refuses an unknown command with one line', async () => {
     const res = await runCli(['frobnicate']);
     expect(res.code).toBe(1);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { INVOKE_PATH, startCli, type RunningCli } from '../helpers/cli.js';
 
-const RIC = fileURLToPath(new URL('../../node_modules/aws-lambda-ric/index.mjs', import.meta.url));
+const RIC = fileURLToPath(new URL('../../fixtures/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url));
 const TASK_ROOT = fileURLToPath(new URL('../../fixtures/rie/', import.meta.url));
 const ANY_PORTS = ['--runtime-interface-emulator-address', '127.0.0.1:0', '--runtime-api-address', '127.0.0.1:0'];
 

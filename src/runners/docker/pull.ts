@@ -13,6 +13,17 @@ export interface EnsureImageOptions {
   onProgress?: ProgressSink;
   /** A pull that reports nothing for this long is abandoned (an unreachable registry must not hang the emulator). */
   pullInactivityTimeoutMs?: number;
+  /** Appended to a pull failure: what would work without a registry (see offlineHint). */
+  offlineHint?: string;
+}
+
+/**
+ * What works when a Zip function's base image cannot be pulled: the host-process runner, a local copy of the image,
+ * or the stand-in base images built from the host's own runtimes (README "Offline images").
+ */
+export function offlineHint(runtime: string | undefined, image: string): string {
+  const processRunner = runtime ? `--runner process runs this ${runtime} function if the host has that runtime` : '--runner process runs Zip functions on the host';
+  return `without a registry: ${processRunner}; or make "${image}" local (docker load, docker build -t); or build the stand-in base images (node fixtures/docker/stand-in/build.mjs --python, from a checkout of emulate)`;
 }
 
 export const DEFAULT_PULL_INACTIVITY_TIMEOUT_MS = 60_000;
@@ -52,8 +63,10 @@ export async function pullImage(docker: DockerClient, image: string, options: En
     timer = setTimeout(() => abort.abort(), inactivityMs);
   };
   const render = pullProgressRenderer(options.onProgress ?? (() => {}));
-  const fail = (reason: string) =>
-    emuError('EMU_DOCKER_PULL_FAILED', image, abort.signal.aborted ? `no progress for ${inactivityMs / 1000} s (is the registry reachable?)` : reason);
+  const fail = (reason: string) => {
+    const why = abort.signal.aborted ? `no progress for ${inactivityMs / 1000} s (is the registry reachable?)` : reason;
+    return emuError('EMU_DOCKER_PULL_FAILED', image, options.offlineHint ? `${why}; ${options.offlineHint}` : why);
+  };
   touch();
   try {
     options.onProgress?.(`Pulling ${image}${options.platform ? ` (${options.platform})` : ''}`);

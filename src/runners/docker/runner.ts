@@ -15,7 +15,7 @@ import { baseImageFor, dockerPlatform, lambdaArchitecture, RUNTIME_IMAGES } from
 import { containerLabels, EMULATOR_INSTANCE } from './labels.js';
 import { prepareLayers } from './layers.js';
 import { containerRuntimeApi, planNetwork, type DockerNetworkOptions } from './network.js';
-import { ensureImage, inspectImage } from './pull.js';
+import { ensureImage, offlineHint, inspectImage } from './pull.js';
 import type { ProgressSink } from './progress.js';
 
 export interface DockerRunnerOptions extends DockerNetworkOptions {
@@ -184,7 +184,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
   };
   try {
     checkCode(code.dir, fn, sandbox, logger);
-    const info = await ensureImage(docker, name, { skipPull: options.skipPull, platform, onProgress: progress, ...pullBound(options) });
+    const info = await ensureImage(docker, name, { skipPull: options.skipPull, platform, onProgress: progress, ...pullBound(options), offlineHint: offlineHint(fn.runtime, name) });
     return {
       image: info,
       imageName: name,
