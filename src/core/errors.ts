@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   EMU_DOCKER_BUILD_FAILED: 'cannot build the image of function %s: %s',
   EMU_DOCKER_CONTAINER_FAILED: 'cannot start the container of function %s: %s',
   EMU_DOCKER_NETWORK: 'Docker network "%s": %s',
+  EMU_AUTH_BAD_IDENTITY_SOURCE: '%s: "%s" is not an identity source (expected $request.header.X, $request.querystring.X, $context.X, $stageVariables.X, or method.request.header.X, method.request.querystring.X, context.X, stageVariables.X)',
+  EMU_AUTH_BAD_VALIDATION_EXPRESSION: 'ValidationExpression "%s" is not a valid regular expression',
+  EMU_AUTH_BAD_CONFIG: 'authorizer %s: %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
