@@ -42,7 +42,7 @@ export function parseAnswer(payload: Buffer, options: { simple: boolean; apiKind
   // authorization (AWS: "you cannot set a JSON object or array as a valid value of any key in the context map").
   if (options.apiKind === 'rest') {
     for (const [key, v] of Object.entries(context)) {
-      if (!['string', 'number', 'boolean'].includes(typeof v)) return { bad: `context value "${key}" is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}; only strings, numbers and booleans are allowed` };
+      if (!['string', 'number', 'boolean'].includes(typeof v)) return { bad: `context value "${key}" is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v}; only strings, numbers and booleans are allowed` };
     }
   }
   if (options.simple) {
