@@ -8,7 +8,7 @@ const allow = (resources: string[], actions = ['execute-api:Invoke']): PolicySta
 const deny = (resources: string[]): PolicyStatement => ({ effect: 'Deny', actions: ['execute-api:Invoke'], resources });
 
 describe('policy evaluation', () => {
-  it.each([
+  it.each<[string, PolicyStatement[], string]>([
     ['the exact ARN', [allow([ARN])], 'allow'],
     ['* for everything', [allow(['*'])], 'allow'],
     ['a stage/method wildcard', [allow(['arn:aws:execute-api:us-east-1:123456789012:abc1234567/*/GET/*'])], 'allow'],
@@ -24,8 +24,8 @@ describe('policy evaluation', () => {
     ['NotResource elsewhere', [{ effect: 'Allow', actions: ['execute-api:Invoke'], notResources: ['*/DELETE/*'] }], 'allow'],
     ['NotResource matching', [{ effect: 'Allow', actions: ['execute-api:Invoke'], notResources: ['*/GET/*'] }], 'implicit-deny'],
     ['no statement applies', [], 'implicit-deny'],
-  ] as const)('%s → %s', (_, statements, verdict) => {
-    expect(evaluatePolicy(statements as PolicyStatement[], ARN)).toBe(verdict);
+  ])('%s → %s', (_, statements, verdict) => {
+    expect(evaluatePolicy(statements, ARN)).toBe(verdict);
   });
 
   it('treats * as crossing / and :', () => {
