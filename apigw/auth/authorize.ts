@@ -1,4 +1,5 @@
 // The one entry point a gateway calls before a route's function: run the route's authorizer and API key check, answer allow (with requestContext.authorizer) or AWS's refusal.
+import { emuError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ids.js';
 import type { InvokeResult } from '../../src/core/invoke.js';
 import { decodeJwt } from 'jose';
@@ -12,6 +13,7 @@ import type {
   AuthAllow,
   AuthDecision,
   AuthDeny,
+  AuthorizerConfig,
   AuthRequestView,
   CognitoAuthorizer,
   InvokeAuthorizer,
@@ -48,6 +50,38 @@ export function createAuthorization(options: AuthorizationOptions): Authorizatio
     keys: new JwksResolver(options.jwksOverrides),
     apiKeys: options.apiKeys ?? new ApiKeyStore(),
   };
+}
+
+/**
+ * Checks an authorizer's settings once, at start-up, so that a bad identity source, ValidationExpression,
+ * UserPoolArn or issuer fails there with a coded error (EMU_AUTH_*) instead of on the first request.
+ */
+export function checkAuthorizerConfig(a: AuthorizerConfig): void {
+  const where = `authorizer ${a.name}`;
+  if (a.kind === 'lambda-token' || a.kind === 'cognito') {
+    parseIdentitySource(`method.request.header.${a.header}`, `${where} Identity.Header`);
+    if (a.validationExpression !== undefined) tokenMatches('', a.validationExpression);
+  }
+  if (a.kind === 'lambda-token' || a.kind === 'lambda-request') {
+    if (!Number.isInteger(a.reauthorizeEverySeconds) || a.reauthorizeEverySeconds < 0 || a.reauthorizeEverySeconds > 3600) {
+      throw emuError('EMU_AUTH_BAD_CONFIG', a.name, `ReauthorizeEvery must be a whole number of seconds from 0 to 3600, got ${a.reauthorizeEverySeconds}`);
+    }
+  }
+  if (a.kind === 'lambda-request') {
+    parseIdentitySources(a.identitySources, `${where} IdentitySource`);
+    if (a.enableSimpleResponses && !(a.apiKind === 'http' && a.payloadFormatVersion === '2.0')) {
+      throw emuError('EMU_AUTH_BAD_CONFIG', a.name, 'EnableSimpleResponses needs an HTTP API authorizer with AuthorizerPayloadFormatVersion 2.0');
+    }
+  }
+  if (a.kind === 'jwt') {
+    parseIdentitySource(a.identitySource, `${where} IdentitySource`);
+    if (!/^https?:\/\/[^/]/i.test(a.issuer)) throw emuError('EMU_AUTH_BAD_CONFIG', a.name, `JwtConfiguration issuer "${a.issuer}" is not an http(s) URL`);
+    if (a.audience.length === 0) throw emuError('EMU_AUTH_BAD_CONFIG', a.name, 'JwtConfiguration audience is empty');
+  }
+  if (a.kind === 'cognito') {
+    if (a.userPoolArns.length === 0) throw emuError('EMU_AUTH_BAD_CONFIG', a.name, 'UserPoolArn is empty');
+    for (const arn of a.userPoolArns) cognitoIssuer(arn, a.name);
+  }
 }
 
 /**

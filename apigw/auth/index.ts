@@ -13,7 +13,7 @@ export type {
   LambdaTokenAuthorizer,
   RouteAuth,
 } from './types.js';
-export { authorize, createAuthorization, type AuthorizationDeps, type AuthorizationOptions } from './authorize.js';
+export { authorize, checkAuthorizerConfig, createAuthorization, type AuthorizationDeps, type AuthorizationOptions } from './authorize.js';
 export { ApiKeyStore, API_KEY_HEADER, checkApiKey, type ApiKey } from './api-keys.js';
 export { DEFAULT_REAUTHORIZE_EVERY_SECONDS } from './cache.js';
 export { identitySourcesFromSam, parseIdentitySources, type SamIdentity } from './identity.js';

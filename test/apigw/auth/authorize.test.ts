@@ -115,6 +115,40 @@ describe('authorize with a REST TOKEN Lambda authorizer', () => {
   });
 });
 
+describe('authorize with REQUEST payload 1.0 authorizers (IAM policy answers)', () => {
+  const request1 = (apiKind: 'rest' | 'http'): RouteAuth => ({
+    apiKind,
+    payloadFormatVersion: '1.0',
+    authorizer: {
+      kind: 'lambda-request',
+      name: `R1-${apiKind}`,
+      functionName: 'token-authorizer',
+      apiKind,
+      payloadFormatVersion: '1.0',
+      enableSimpleResponses: false,
+      identitySources: [apiKind === 'rest' ? 'method.request.header.Authorization' : '$request.header.Authorization', apiKind === 'rest' ? 'method.request.querystring.q' : '$request.querystring.q'],
+      reauthorizeEverySeconds: 0,
+    },
+  });
+
+  it('REST: sends the REQUEST event and allows with the flattened context', async () => {
+    const decision = await authorize(request1('rest'), view(), deps);
+    expect(decision).toMatchObject({ allow: true, authorizer: { principalId: 'user-ann', n: '7' } });
+    const seen = JSON.parse((decision as unknown as { authorizer: { seen: string } }).authorizer.seen);
+    expect(seen).toMatchObject({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abc1234567/Prod/GET/pets/7', resource: '/pets/{id}', headers: { Authorization: 'allow' } });
+    expect(seen).not.toHaveProperty('version');
+  });
+
+  it('HTTP API 1.0: sends version, identitySource and authorizationToken; a Deny answers 403 Forbidden', async () => {
+    const allowed = await authorize(request1('http'), httpView(), deps);
+    expect(allowed).toMatchObject({ allow: true, authorizer: { lambda: { n: 7, ok: true } } });
+    const seen = JSON.parse((allowed as unknown as { authorizer: { lambda: { seen: string } } }).authorizer.lambda.seen);
+    expect(seen).toMatchObject({ version: '1.0', identitySource: 'allow,x y', authorizationToken: 'allow,x y' });
+    const denied = await authorize(request1('http'), withToken('deny', httpView()), deps);
+    expect(denied).toMatchObject({ allow: false, status: 403, body: '{"message":"Forbidden"}' });
+  });
+});
+
 describe('authorize with an HTTP API REQUEST 2.0 authorizer', () => {
   it('allows on isAuthorized true and passes the context as authorizer.lambda', async () => {
     const decision = await authorize(requestAuthV2(), httpView(), deps);
