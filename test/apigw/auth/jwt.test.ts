@@ -99,6 +99,7 @@ describe('JWT authorizer against a real OpenID Connect provider', () => {
     ['a token with an unknown kid', () => token({}, { key: otherKey, kid: 'k2' }), 401, /no key/],
     ['alg none', async () => new UnsecuredJWT({ aud: 'api-audience', sub: 'x' }).setIssuer(issuer).setExpirationTime('5m').encode(), 401, /alg|algorithm/i],
     ['garbage', async () => 'not.a.jwt', 401, /./],
+    ['a token without exp (API Gateway requires it)', () => new SignJWT({ aud: 'api-audience', sub: 'x', scope: 'pets:read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).sign(privateKey), 401, /"exp"/],
     ['a missing scope', () => token({ scope: 'pets:write' }), 403, /include none of pets:read/],
   ])('refuses %s', async (_, make, status, reason) => {
     const decision = await authorize(jwtRoute(['pets:read']), bearer(`Bearer ${await make()}`), deps());
