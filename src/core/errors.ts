@@ -42,6 +42,9 @@ export const ERROR_CODES = {
   EMU_BUILD_BAD_ZIP: 'cannot unpack the .zip CodeUri %s: %s',
   EMU_BUILD_ZIP_SLIP: 'the .zip CodeUri %s has an entry "%s" that would be written outside its folder (zip slip); it is refused',
   EMU_BUILD_FAILED: 'cannot build function %s: %s',
+  EMU_AUTH_BAD_IDENTITY_SOURCE: '%s: "%s" is not an identity source (expected $request.header.X, $request.querystring.X, $context.X, $stageVariables.X, or method.request.header.X, method.request.querystring.X, context.X, stageVariables.X)',
+  EMU_AUTH_BAD_VALIDATION_EXPRESSION: 'ValidationExpression "%s" is not a valid regular expression',
+  EMU_AUTH_BAD_CONFIG: 'authorizer %s: %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
