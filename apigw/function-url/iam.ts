@@ -97,6 +97,11 @@ export async function verifySigV4(req: GatewayRequest, options: VerifyOptions): 
     if (values.length === 0) return { ok: false, reason: `signed header ${name} is missing` };
     headers[name] = values.join(',');
   }
+  // A signed payload hash must be the body's: the signature covers the header, not the bytes.
+  const claimedHash = headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && /^[0-9a-f]{64}$/i.test(claimedHash) && claimedHash.toLowerCase() !== createHash('sha256').update(req.body).digest('hex')) {
+    return { ok: false, reason: 'the body does not match X-Amz-Content-Sha256' };
+  }
   const { rawPath, rawQuery } = splitUrl(req.url);
   const signer = new SignatureV4({
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
