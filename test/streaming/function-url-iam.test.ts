@@ -83,7 +83,7 @@ async function send(init: Send): Promise<SigV4Verdict> {
   }
   const wire = { path: request.path, headers: { ...headers }, body: request.body };
   init.alter?.(wire);
-  const qs = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString().replace(/\+/g, '%20');
+  const qs = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]]))).toString().replace(/\+/g, '%20');
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method: request.method, path: wire.path + (qs ? `?${qs}` : ''), headers: wire.headers }, (res) => {
       const parts: Buffer[] = [];
