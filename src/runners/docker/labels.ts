@@ -1,6 +1,6 @@
 // Labels on every container the emulator starts, and the clean-up they allow: this emulator's containers, and those a dead emulator left.
+import { pidAlive } from '../../core/temp-dirs.js';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from '../../core/logger.js';
 import { describeDockerError, type DockerClient } from './client.js';
@@ -26,22 +26,6 @@ export function containerLabels(functionName: string, instance: string = EMULATO
     [LABELS.pid]: String(process.pid),
     [LABELS.host]: hostname(),
   };
-}
-
-/** True unless the process is certainly gone (EPERM means it exists under another user; a zombie has ended). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ..."; state Z is a process that exited and waits to be reaped.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /** Force-removes one container; one already gone or already being removed (AutoRemove) is not an error. */
@@ -84,7 +68,7 @@ export interface LeftoverOptions {
  * it could clean up). Containers of live emulators, and of emulators on other hosts, are left alone. Returns how many went.
  */
 export async function removeLeftoverContainers(docker: DockerClient, logger: Logger, options: LeftoverOptions = {}): Promise<number> {
-  const isAlive = options.isAlive ?? processAlive;
+  const isAlive = options.isAlive ?? pidAlive;
   const host = options.host ?? hostname();
   const removed = await removeWhere(
     docker,
