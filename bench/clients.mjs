@@ -8,8 +8,11 @@ import { createEnvironment } from '../dist/runtime-api/environment.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../dist/runtime-api/clients/index.js';
 import { silentLogger } from '../dist/src/core/logger.js';
 import { spawnRuntime } from '../dist/src/runners/process/spawn.js';
+import { ensureRic } from '../fixtures/ric/install.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+// The real RIC lives in a test fixture package, installed once on first use.
+await ensureRic();
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
@@ -20,7 +23,7 @@ const WARM_MS = arg('--warm-ms', 3000);
 const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
 const clients = [
   { name: 'emulate Node client', command: process.execPath, args: [NODE_CLIENT_ENTRY], taskRoot: join(root, 'fixtures/handlers/node/cjs'), handler: 'index.echo' },
-  { name: 'aws-lambda-ric 4.0.2', command: process.execPath, args: [join(root, 'node_modules/aws-lambda-ric/index.mjs')], taskRoot: join(root, 'fixtures/handlers/node/cjs'), handler: 'index.echo' },
+  { name: 'aws-lambda-ric 4.0.2', command: process.execPath, args: [join(root, 'fixtures/ric/node_modules/aws-lambda-ric/index.mjs')], taskRoot: join(root, 'fixtures/handlers/node/cjs'), handler: 'index.echo' },
 ];
 // The resolved interpreter, not a version-manager shim, so the figure is the client's own.
 if (python.status === 0 && !existsSync(PYTHON_CLIENT_ENTRY)) {

@@ -8,7 +8,7 @@ import {
   descendantsOf, listenersOf, netnsAvailable, procAvailable, SECURITY_FIXTURE, startIsolatedCli, type IsolatedCli, type Listener,
 } from './helpers.js';
 
-const RIC = fileURLToPath(new URL('../../node_modules/aws-lambda-ric/index.mjs', import.meta.url));
+const RIC = fileURLToPath(new URL('../../fixtures/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url));
 const RIE_TASK_ROOT = fileURLToPath(new URL('../../fixtures/rie/', import.meta.url));
 const LAMBDA_INVOKE = (name: string) => `/2015-03-31/functions/${name}/invocations`;
 const show = (ls: readonly Listener[]) => ls.map((l) => `${l.address}:${l.port}`).join(', ');
