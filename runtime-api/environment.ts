@@ -2,12 +2,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isEmulatorError } from '../src/core/errors.js';
 import type { ExecutionEnvironment, ExitInfo, FunctionIdentity, Launch, RuntimeProcess } from '../src/core/environment.js';
-import { errorBody, parseFunctionError, type FailureKind, type InvokeRequest, type InvokeResult } from '../src/core/invoke.js';
+import { errorBody, isStreamed, parseFunctionError, type FailureKind, type InvokeRequest, type InvokeResult, type InvokeStreamed, type InvokeStreamResult } from '../src/core/invoke.js';
 import { newTraceId, randomRequestId, systemClock, type Clock, type IdSource } from '../src/core/ids.js';
 import type { Logger } from '../src/core/logger.js';
 import { endLine, reportLine, startLine, timeoutLogLine, timeoutMessage } from '../src/core/report.js';
 import { LIMITS } from '../src/core/wire.js';
-import { RuntimeApiServer, type InitFailure, type RuntimeOutcome } from './server.js';
+import { RuntimeApiServer, type InitFailure, type RunningInvocation, type RuntimeOutcome } from './server.js';
 
 export interface EnvironmentOptions extends FunctionIdentity {
   id: string;
@@ -34,6 +34,17 @@ type InitResult =
   | { ok: true; initDurationMs: number }
   | { ok: false; kind: FailureKind; body: Buffer }
   | { ok: false; kind: FailureKind; errorType: string; reason: string };
+
+/** One invocation under way, as its later steps need it. */
+interface RunState {
+  requestId: string;
+  running: RunningInvocation;
+  proc: RuntimeProcess;
+  watchdog: { stop(): void; exceeded: boolean };
+  started: number;
+  timeLeft: () => number;
+  initDurationMs: number | undefined;
+}
 
 /** What ended the wait for a runtime event. */
 type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { tag: 'timeout' };
@@ -86,16 +97,33 @@ class Environment implements ExecutionEnvironment {
     await this.ensureInit();
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    return this.guarded(request, false) as Promise<InvokeResult>;
+  }
+
+  invokeStream(request: InvokeRequest): Promise<InvokeStreamResult> {
+    return this.guarded(request, true);
+  }
+
+  /** Busy from the request until the result, or for a stream until its outcome (an exit meanwhile is this invocation's). */
+  private async guarded(request: InvokeRequest, acceptStream: boolean): Promise<InvokeStreamResult> {
     this.busy = true;
+    let streaming = false;
     try {
-      return await this.run(request);
+      const result = await this.run(request, acceptStream);
+      if (isStreamed(result)) {
+        streaming = true;
+        void result.outcome.finally(() => {
+          this.busy = false;
+        });
+      }
+      return result;
     } finally {
-      this.busy = false;
+      if (!streaming) this.busy = false;
     }
   }
 
-  private async run(request: InvokeRequest): Promise<InvokeResult> {
+  private async run(request: InvokeRequest, acceptStream: boolean): Promise<InvokeStreamResult> {
     const requestId = request.requestId ?? this.ids();
     this.collecting = [];
     this.collectedBytes = 0;
@@ -119,6 +147,7 @@ class Environment implements ExecutionEnvironment {
       ...(request.clientContext ? { clientContext: request.clientContext } : {}),
       ...(request.cognitoIdentity ? { cognitoIdentity: request.cognitoIdentity } : {}),
       ...(request.tenantId ? { tenantId: request.tenantId } : {}),
+      ...(acceptStream ? { acceptStream } : {}),
     });
     const timeLeft = () => Math.max(0, this.options.timeoutMs - (this.clock.monotonic() - started));
 
@@ -134,9 +163,17 @@ class Environment implements ExecutionEnvironment {
       this.retire();
       return this.finish(requestId, this.exitFailure(requestId, first.exit, watchdog.exceeded), this.clock.monotonic() - started, initDurationMs);
     }
-    // The invocation is over when the runtime is back at /next (RIE and Lambda: Duration spans it).
-    const second = await this.race(running.done, proc, timeLeft());
-    watchdog.stop();
+    const run: RunState = { requestId, running, proc, watchdog, started, timeLeft, initDurationMs };
+    const value = first.value;
+    if (value.kind === 'stream') return this.streamed(run, value);
+    return this.answered(run, value);
+  }
+
+  /** The runtime answered: the invocation is over when it is back at /next (RIE and Lambda: Duration spans it). */
+  private async answered(run: RunState, outcome: RuntimeOutcome): Promise<InvokeResult> {
+    const { requestId, proc, started, initDurationMs } = run;
+    const second = await this.race(run.running.done, proc, run.timeLeft());
+    run.watchdog.stop();
     let durationMs = this.clock.monotonic() - started;
     if (second.tag === 'timeout') {
       await this.timedOut(requestId);
@@ -145,7 +182,27 @@ class Environment implements ExecutionEnvironment {
       this.log.warn({ requestId, exit: second.exit.description }, 'runtime exited after answering; a fresh one starts on the next invocation');
       this.retire();
     }
-    return this.finish(requestId, this.fromOutcome(first.value, requestId), durationMs, initDurationMs);
+    return this.finish(requestId, this.fromOutcome(outcome, requestId), durationMs, initDurationMs);
+  }
+
+  /**
+   * A streamed response goes to the caller at once; the function Timeout still runs while it streams,
+   * and the outcome tells how the stream ended.
+   */
+  private streamed(run: RunState, stream: Extract<RuntimeOutcome, { kind: 'stream' }>): InvokeStreamed {
+    const { requestId, proc, started, initDurationMs } = run;
+    const outcome = (async (): Promise<InvokeResult> => {
+      const ended = await this.race(stream.end, proc, run.timeLeft());
+      if (ended.tag === 'value') return this.answered(run, ended.value);
+      run.watchdog.stop();
+      if (ended.tag === 'timeout') {
+        await this.timedOut(requestId);
+        return this.finish(requestId, this.timeoutFailure(requestId), this.options.timeoutMs, initDurationMs);
+      }
+      this.retire();
+      return this.finish(requestId, this.exitFailure(requestId, ended.exit, run.watchdog.exceeded), this.clock.monotonic() - started, initDurationMs);
+    })();
+    return { ok: true, streamed: true, requestId, body: stream.body, outcome, ...(stream.contentType ? { contentType: stream.contentType } : {}) };
   }
 
   async close(): Promise<void> {
@@ -314,6 +371,9 @@ class Environment implements ExecutionEnvironment {
           kind: 'runtime',
           payload: errorBody('Runtime.InvalidResponseModeHeader', `Invalid function response mode: ${outcome.mode}`),
         };
+      case 'stream':
+        // A stream's end is an answer or an error, never another stream.
+        return { ok: false, kind: 'runtime', payload: errorBody('Runtime.Unknown', 'a streamed response ended with another stream') };
     }
   }
 

@@ -1,6 +1,7 @@
 // The Runtime API one execution environment's runtime talks to: its own listener, RIE's state machine and wire answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
 import { deferred, type Deferred } from '../src/core/async.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
@@ -22,11 +23,15 @@ export interface Invocation {
   clientContext?: string;
   cognitoIdentity?: string;
   tenantId?: string;
+  /** The caller takes a streamed response as it comes; otherwise a streamed one is buffered (capped at 6 MB). */
+  acceptStream?: boolean;
 }
 
 /** What the runtime made of an invocation. */
 export type RuntimeOutcome =
   | { kind: 'response'; body: Buffer; contentType?: string }
+  /** A streamed response under way: its body as it arrives, and how it ends (`response` with no bytes, or `error` from the trailers). */
+  | { kind: 'stream'; body: Readable; end: Promise<RuntimeOutcome>; contentType?: string }
   | { kind: 'error'; body: Buffer; errorType: string }
   | { kind: 'too-large'; size: number }
   | { kind: 'bad-response-mode'; mode: string };
@@ -323,6 +328,7 @@ export class RuntimeApiServer {
       current.outcome.resolve({ kind: 'bad-response-mode', mode: String(mode) });
       return send(res, 400, apiError('Invalid function response mode', 'InvalidFunctionResponseMode'));
     }
+    if (action === 'response' && mode === STREAMING_MODE && current.invocation.acceptStream) return this.stream(req, res, current);
     const { body = EMPTY, size } = await readCapped(req, LIMITS.runtimeResponseBytes);
     if (this.current !== current) return send(res, 400, apiError('Invalid request ID', 'InvalidRequestID'));
     this.state = 'RuntimeResponseSentState';
@@ -335,16 +341,7 @@ export class RuntimeApiServer {
       );
     }
     if (action === 'response') {
-      // A streamed response that failed midway carries its error in trailers (ric.md §5).
-      const trailerType = req.trailers[RUNTIME_HEADER.errorType];
-      if (trailerType) {
-        const encoded = req.trailers[RUNTIME_HEADER.errorBody];
-        const errorBody = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType }));
-        current.outcome.resolve({ kind: 'error', body: errorBody, errorType: trailerType });
-      } else {
-        const contentType = req.headers['content-type'];
-        current.outcome.resolve({ kind: 'response', body, ...(contentType ? { contentType } : {}) });
-      }
+      current.outcome.resolve(responseOutcome(req, body));
     } else {
       const isCause = req.headers['content-type'] === ERROR_CAUSE_CONTENT_TYPE;
       const errorBody = isCause ? fromErrorCause(body) : body;
@@ -353,12 +350,40 @@ export class RuntimeApiServer {
       if (cause) this.logger.debug({ requestId: id }, 'X-Ray error cause received (no X-Ray daemon locally)');
       current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
     }
-    // Held only for a /next pipelined on the same connection: a runtime on another one may be waiting for the 202.
+    this.accept(req, res);
+  }
+
+  /** The 202 for an answer; held only for a /next pipelined on the same connection (a runtime on another one may be waiting for it). */
+  private accept(req: IncomingMessage, res: ServerResponse): void {
     if (this.nextAfterPost && this.nextAfterPost.req.socket === req.socket) {
       this.heldAccept = res;
       return;
     }
     send(res, 202, ACCEPTED);
+  }
+
+  /**
+   * A streamed response whose caller takes it as it comes: the body is handed on chunk by chunk (the
+   * runtime's socket pauses while the caller does not read), and its end or mid-stream error follows.
+   */
+  private stream(req: IncomingMessage, res: ServerResponse, current: Current): void {
+    const body = new PassThrough();
+    const end = deferred<RuntimeOutcome>();
+    const contentType = req.headers['content-type'];
+    current.outcome.resolve({ kind: 'stream', body, end: end.promise, ...(contentType ? { contentType } : {}) });
+    req.pipe(body);
+    req.once('end', () => {
+      if (this.current === current) this.state = 'RuntimeResponseSentState';
+      end.resolve(responseOutcome(req, EMPTY));
+      this.accept(req, res);
+    });
+    // A runtime that dies or is killed (timeout) mid-stream: the body ends with what came; the environment tells why.
+    req.once('close', () => {
+      if (req.complete) return;
+      req.unpipe(body);
+      body.end();
+      end.resolve({ kind: 'error', body: Buffer.from(JSON.stringify({ errorType: 'Runtime.TruncatedResponse', errorMessage: 'the response stream ended before it was complete' })), errorType: 'Runtime.TruncatedResponse' });
+    });
   }
 
   private releaseAccept(): void {
@@ -386,6 +411,18 @@ export class RuntimeApiServer {
     this.initFailedDeferred.resolve({ errorType, body });
     send(res, 202, ACCEPTED);
   }
+}
+
+/** A /response as it ended: the answer, or the error a streamed one carried in its trailers (ric.md §5). */
+function responseOutcome(req: IncomingMessage, body: Buffer): RuntimeOutcome {
+  const trailerType = req.trailers[RUNTIME_HEADER.errorType];
+  if (trailerType) {
+    const encoded = req.trailers[RUNTIME_HEADER.errorBody];
+    const errorBody = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType }));
+    return { kind: 'error', body: errorBody, errorType: trailerType };
+  }
+  const contentType = req.headers['content-type'];
+  return { kind: 'response', body, ...(contentType ? { contentType } : {}) };
 }
 
 /** The request id from the path; a malformed escape stays as sent (and matches no invocation: 400). */

@@ -21,7 +21,7 @@ export type { EventSource } from './events/samples.js';
 export { startRie, RIE_DEFAULTS } from './rie.js';
 export type { RieOptions, RieServer, HostPort } from './rie.js';
 /** The invocation vocabulary: requests, results (failures are values), the Invoker interface. */
-export type { InvokeRequest, InvokeResult, InvokeSuccess, InvokeFailure, FunctionError, FailureKind, Invoker } from './core/invoke.js';
+export type { InvokeRequest, InvokeResult, InvokeSuccess, InvokeFailure, InvokeStreamed, InvokeStreamResult, FunctionError, FailureKind, Invoker, StreamingInvoker } from './core/invoke.js';
 /** Coded emulator errors (faults of the emulator itself, never of user code). */
 export { EmulatorError, isEmulatorError, emuError, ERROR_CODES } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';

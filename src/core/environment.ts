@@ -1,5 +1,5 @@
 // The contract between environments and runners: a runner launches one runtime that talks to a given Runtime API.
-import type { InvokeRequest, InvokeResult } from './invoke.js';
+import type { InvokeRequest, InvokeResult, InvokeStreamResult } from './invoke.js';
 
 /** How a runtime process ended, with Go's wording that Lambda's messages use (`exit status 1`, `signal: killed`). */
 export interface ExitInfo {
@@ -33,6 +33,11 @@ export interface ExecutionEnvironment {
   readonly id: string;
   /** Runs one invocation; the caller guarantees one at a time. */
   invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /**
+   * Runs one invocation whose caller can take a streamed response: resolves with the stream as soon as
+   * the runtime starts one (the environment stays busy until its `outcome` settles), else as `invoke`.
+   */
+  invokeStream(request: InvokeRequest): Promise<InvokeStreamResult>;
   /** Starts the runtime and waits for its init without invoking (warm start). */
   prepare(): Promise<void>;
   close(): Promise<void>;

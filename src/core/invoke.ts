@@ -69,9 +69,54 @@ export interface InvokeFailure extends ResultBase {
 /** The outcome of an invocation: a failure of user code is a value, never an exception. */
 export type InvokeResult = InvokeSuccess | InvokeFailure;
 
+/**
+ * A response the runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`), handed on as it
+ * arrives, beside the buffered result as the Node RIC keeps a buffered and a streaming processor.
+ */
+export interface InvokeStreamed {
+  ok: true;
+  streamed: true;
+  requestId: string;
+  /** The content type the runtime declared (the HTTP integration prelude's type for Function URLs). */
+  contentType?: string;
+  /** The body, chunk by chunk as the runtime writes it; reading it is what lets the runtime go on (backpressure). */
+  body: AsyncIterable<Buffer>;
+  /**
+   * How the invocation ended, once the body has: success (its payload holds no bytes: they went to
+   * `body`), a failure mid-stream from the trailers (`function`), `timeout`, or `exit`. Never rejects.
+   */
+  outcome: Promise<InvokeResult>;
+}
+
+/** What a streaming-capable caller gets: the stream when the runtime streams, else the buffered result. */
+export type InvokeStreamResult = InvokeResult | InvokeStreamed;
+
 /** Anything that runs invocations: a pool of environments, or one environment. */
 export interface Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult>;
+}
+
+/** An Invoker whose callers can take a streamed response as it comes (Function URLs, InvokeWithResponseStream, rie). */
+export interface StreamingInvoker extends Invoker {
+  invokeStream(request: InvokeRequest): Promise<InvokeStreamResult>;
+}
+
+/** Whether a streaming-capable call got a stream (else it holds the buffered result). */
+export function isStreamed(result: InvokeStreamResult): result is InvokeStreamed {
+  return 'streamed' in result;
+}
+
+/**
+ * For front ends that cannot stream (API Gateway's buffered routes): reads the whole body and answers
+ * the buffered result, the bytes as its payload.
+ */
+export async function collectStream(result: InvokeStreamResult): Promise<InvokeResult> {
+  if (!isStreamed(result)) return result;
+  const chunks: Buffer[] = [];
+  for await (const chunk of result.body) chunks.push(chunk);
+  const outcome = await result.outcome;
+  if (!outcome.ok) return outcome;
+  return { ...outcome, payload: Buffer.concat(chunks), ...(result.contentType ? { contentType: result.contentType } : {}) };
 }
 
 /** Parses an error body into a FunctionError, tolerating any bytes. */

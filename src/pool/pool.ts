@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { emuError } from '../core/errors.js';
 import type { ExecutionEnvironment } from '../core/environment.js';
 import { randomRequestId } from '../core/ids.js';
-import { throttledResult, type InvokeRequest, type InvokeResult, type Invoker } from '../core/invoke.js';
+import { isStreamed, throttledResult, type InvokeRequest, type InvokeResult, type InvokeStreamResult, type StreamingInvoker } from '../core/invoke.js';
 import type { Logger } from '../core/logger.js';
 
 export interface PoolOptions {
@@ -45,8 +45,8 @@ interface Waiter {
   timer?: NodeJS.Timeout;
 }
 
-/** A pool of environments for one function; it is an Invoker. */
-export class EnvironmentPool implements Invoker {
+/** A pool of environments for one function; it is an Invoker that can also hand on a streamed response. */
+export class EnvironmentPool implements StreamingInvoker {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
   private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
@@ -80,15 +80,31 @@ export class EnvironmentPool implements Invoker {
     return this.idle.length;
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    return this.lease(request, (env) => env.invoke(request)) as Promise<InvokeResult>;
+  }
+
+  /** As `invoke`, for a caller that takes a streamed response as it comes. */
+  invokeStream(request: InvokeRequest): Promise<InvokeStreamResult> {
+    return this.lease(request, (env) => env.invokeStream(request));
+  }
+
+  /** Runs a call on a free environment; a stream holds its environment until the stream's outcome settles. */
+  private async lease(request: InvokeRequest, call: (env: ExecutionEnvironment) => Promise<InvokeStreamResult>): Promise<InvokeStreamResult> {
     const env = await this.acquire();
     if (env === THROTTLED) return this.throttled(request);
+    let streaming = false;
     try {
-      const result = await env.invoke(request);
-      this.observe(result);
+      const result = await call(env);
+      if (isStreamed(result)) {
+        streaming = true;
+        void result.outcome.then((outcome) => this.observe(outcome)).finally(() => this.release(env));
+      } else {
+        this.observe(result);
+      }
       return result;
     } finally {
-      this.release(env);
+      if (!streaming) this.release(env);
     }
   }
 
