@@ -94,6 +94,7 @@ const SERVICE_ERRORS: Partial<Record<FailureKind, (result: InvokeFailure) => Ser
     headers: { 'Retry-After': '1' },
     extra: { Reason: result.reason },
   }),
+  'request-too-large': () => tooLarge(),
 };
 
 /** The Invoke API checks that a payload is JSON before invoking (RIE does not). */

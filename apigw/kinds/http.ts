@@ -67,7 +67,7 @@ export const HTTP_PROFILE: KindProfile = {
     'configuration-error': { status: 500, body: '{"message":"Internal Server Error"}' },
     'bad-request': { status: 400, body: '{"message":"Bad Request"}' },
   },
-  failures: { ...RUNTIME_FAILURES, throttled: 'invocation-rejected' },
+  failures: { ...RUNTIME_FAILURES, throttled: 'invocation-rejected', 'request-too-large': 'invocation-rejected' },
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS.http,
 
   // HTTP API answers preflights itself when CORS is configured, whatever the routes.

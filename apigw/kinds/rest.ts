@@ -70,7 +70,7 @@ export const REST_PROFILE: KindProfile = {
     'configuration-error': { status: 500, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' },
     'bad-request': { status: 400, body: '{"message":"Bad Request"}', errorType: 'BadRequestException' },
   },
-  failures: { ...RUNTIME_FAILURES, throttled: 'invocation-rejected' },
+  failures: { ...RUNTIME_FAILURES, throttled: 'invocation-rejected', 'request-too-large': 'invocation-rejected' },
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS.rest,
 
   // Proxy responses get nothing: the function must return its own CORS headers (spec §8).

@@ -1,4 +1,5 @@
 // The invocation vocabulary shared by front ends, the pool and environments: requests, results, the Invoker.
+import { LIMITS } from './wire.js';
 
 /** One invocation as a front end hands it to an Invoker. */
 export interface InvokeRequest {
@@ -32,7 +33,8 @@ export type FailureKind =
   | 'exit' // the runtime process exited mid-invocation
   | 'response-too-large'
   | 'runtime' // the runtime broke the protocol (bad response mode, ...)
-  | 'throttled'; // Lambda refused to run it: the function is at its concurrency limit (nothing ran)
+  | 'throttled' // Lambda refused to run it: the function is at its concurrency limit (nothing ran)
+  | 'request-too-large'; // Lambda refused to run it: the event is over the synchronous payload limit (nothing ran)
 
 /** Why Lambda throttled an invocation (the `Reason` field of its TooManyRequestsException). */
 export type ThrottleReason =
@@ -146,6 +148,20 @@ export function errorBody(errorType: string, errorMessage: string): Buffer {
  * A throttle as a value: nothing ran, so no log and no duration. Lambda answers a throttle with
  * TooManyRequestsException "Rate Exceeded." (AWS Lambda API Reference, Invoke: Errors).
  */
+/**
+ * Lambda's refusal of an event over the 6,291,456-byte synchronous limit, before anything runs
+ * (invoke-api.md; AWS Lambda quotas: "Invocation payload (request and response) 6 MB each for synchronous").
+ * Every path reaches it through the pool, so `emu.invoke`, `emulate invoke` and every front end refuse alike.
+ */
+export function requestTooLarge(requestId: string, bytes: number): InvokeFailure | undefined {
+  if (bytes <= LIMITS.syncRequestBytes) return undefined;
+  const error: FunctionError = {
+    errorType: 'RequestEntityTooLargeException',
+    errorMessage: `Request must be smaller than ${LIMITS.syncRequestBytes} bytes for the InvokeFunction operation`,
+  };
+  return { ok: false, kind: 'request-too-large', requestId, durationMs: 0, log: '', error, payload: errorBody(error.errorType, error.errorMessage) };
+}
+
 export function throttledResult(requestId: string, reason: ThrottleReason): InvokeFailure {
   const error: FunctionError = { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' };
   return { ok: false, kind: 'throttled', reason, requestId, durationMs: 0, log: '', error, payload: errorBody(error.errorType, error.errorMessage) };

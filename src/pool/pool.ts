@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { emuError } from '../core/errors.js';
 import type { ExecutionEnvironment } from '../core/environment.js';
 import { randomRequestId } from '../core/ids.js';
-import { isStreamed, throttledResult, type InvokeRequest, type InvokeResult, type InvokeStreamResult, type StreamingInvoker } from '../core/invoke.js';
+import { isStreamed, requestTooLarge, throttledResult, type InvokeRequest, type InvokeResult, type InvokeStreamResult, type StreamingInvoker } from '../core/invoke.js';
 import type { Logger } from '../core/logger.js';
 
 export interface PoolOptions {
@@ -91,6 +91,11 @@ export class EnvironmentPool implements StreamingInvoker {
 
   /** Runs a call on a free environment; a stream holds its environment until the stream's outcome settles. */
   private async lease(request: InvokeRequest, call: (env: ExecutionEnvironment) => Promise<InvokeStreamResult>): Promise<InvokeStreamResult> {
+    const refused = requestTooLarge(request.requestId ?? randomRequestId(), request.payload.length);
+    if (refused) {
+      this.options.logger.warn({ fn: this.options.functionName, bytes: request.payload.length }, 'event is over the 6,291,456-byte synchronous payload limit; the function was not invoked');
+      return refused;
+    }
     const env = await this.acquire();
     if (env === THROTTLED) return this.throttled(request);
     let streaming = false;

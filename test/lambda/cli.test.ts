@@ -1,6 +1,6 @@
 // The template commands as a terminal user runs them: invoke (file, stdin, exit codes), start-lambda, validate, generate-event.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -14,6 +14,7 @@ describe('emulate invoke', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emulate-event-'));
     writeFileSync(join(dir, 'event.json'), '{"from":"file"}');
     const res = await runCli(['invoke', 'echo', '-e', join(dir, 'event.json'), ...T]);
+    rmSync(dir, { recursive: true, force: true });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ event: { from: 'file' }, functionName: 'echo' });
     expect(res.stderr).toMatch(/START RequestId: \S+ Version: \$LATEST/);
@@ -38,6 +39,13 @@ describe('emulate invoke', () => {
     const res = await runCli(['invoke', 'EchoFunction', '-e', '-', ...T], { stdin: '{"from":"stdin"}' });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).event).toEqual({ from: 'stdin' });
+  });
+
+  it('refuses a 7 MB event as Lambda does: RequestEntityTooLargeException, exit 1, the function not run', async () => {
+    const res = await runCli(['invoke', 'EchoFunction', '-e', '-', ...T], { stdin: JSON.stringify({ big: 'x'.repeat(7 * 1024 * 1024) }) });
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout)).toEqual({ errorType: 'RequestEntityTooLargeException', errorMessage: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+    expect(res.stderr).not.toContain('START RequestId');
   });
 
   it('exits 1 and prints the error JSON when the function fails', async () => {

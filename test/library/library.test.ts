@@ -48,4 +48,20 @@ describe('createEmulator', () => {
     await using emu = await createEmulator({ template: TEMPLATE, runner: 'process', logLevel: 'silent', lambdaPort: false });
     await expect(emu.invoke('nope')).rejects.toThrow('function "nope" is not in the template (echo, ThrowFunction, SleepFunction, CrashFunction, ReservedFunction, EnvFunction)');
   });
+
+  it.each([
+    ['exactly 6,291,456 bytes runs', 6_291_456, true],
+    ['6,291,457 bytes is refused with RequestEntityTooLargeException, the function not run', 6_291_457, false],
+  ])('an event of %s', async (_name, bytes, runs) => {
+    await using emu = await createEmulator({ template: TEMPLATE, runner: 'process', logLevel: 'silent', lambdaPort: false, port: false });
+    const event = Buffer.from(JSON.stringify('x'.repeat(bytes - 2)));
+    expect(event.length).toBe(bytes);
+    const result = await emu.invoke('EnvFunction', event);
+    expect(result.ok).toBe(runs);
+    if (!runs) {
+      expect(!result.ok && result.kind).toBe('request-too-large');
+      expect(result.value).toEqual({ errorType: 'RequestEntityTooLargeException', errorMessage: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+    }
+    expect(emu.logs.some((chunk) => chunk.text.includes('START RequestId'))).toBe(runs);
+  });
 });
