@@ -403,7 +403,7 @@ class Environment implements ExecutionEnvironment {
         requestId,
         durationMs,
         memorySizeMb: this.options.memorySizeMb,
-        maxMemoryUsedMb: maxMemory ?? this.options.memorySizeMb,
+        ...(maxMemory !== undefined ? { maxMemoryUsedMb: maxMemory } : {}),
         ...(initDurationMs !== undefined ? { initDurationMs } : {}),
       }),
       true,

@@ -4,7 +4,8 @@ export interface ReportFields {
   requestId: string;
   durationMs: number;
   memorySizeMb: number | string;
-  maxMemoryUsedMb: number | string;
+  /** The runtime's measured peak; the field is left out when nothing measured it (never MemorySize standing in). */
+  maxMemoryUsedMb?: number;
   initDurationMs?: number;
 }
 
@@ -17,8 +18,8 @@ export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
 export function reportLine(f: ReportFields): string {
   let line =
     `REPORT RequestId: ${f.requestId}\tDuration: ${f.durationMs.toFixed(2)} ms\t` +
-    `Billed Duration: ${Math.ceil(f.durationMs)} ms\tMemory Size: ${f.memorySizeMb} MB\t` +
-    `Max Memory Used: ${f.maxMemoryUsedMb} MB\t`;
+    `Billed Duration: ${Math.ceil(f.durationMs)} ms\tMemory Size: ${f.memorySizeMb} MB\t`;
+  if (f.maxMemoryUsedMb !== undefined) line += `Max Memory Used: ${f.maxMemoryUsedMb} MB\t`;
   if (f.initDurationMs !== undefined) line += `Init Duration: ${f.initDurationMs.toFixed(2)} ms\t`;
   return `${line}\n`;
 }
