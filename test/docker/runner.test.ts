@@ -144,6 +144,13 @@ describe('progress lines', () => {
     render({ stream: 'Successfully built abc123\n' });
     expect(lines).toEqual(['Step 1/2 : FROM x', ' ---> abc123', 'Successfully built abc123']);
   });
+
+  it('passes build output on as plain text: colour and cursor escapes are dropped', () => {
+    const lines: string[] = [];
+    const render = buildProgressRenderer((l) => lines.push(l));
+    render({ stream: '\x1b[1m\x1b[32madded 3 packages\x1b[39m\x1b[22m in 2s\n\x1b[2K\x1b[1G\x1b]0;npm\x07done\n' });
+    expect(lines).toEqual(['added 3 packages in 2s', 'done']);
+  });
 });
 
 describe('createOptions', () => {

@@ -48,6 +48,9 @@ export function pullProgressRenderer(sink: ProgressSink): (event: ProgressEvent)
   };
 }
 
+/** CSI sequences (colours, cursor moves) and OSC titles, as terminals' output carries them. */
+const ANSI_ESCAPE = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07]*\x07/g;
+
 /** Renders build events: the builder's output line by line (`Step 2/3 : COPY …`), pulls of base images as above. */
 export function buildProgressRenderer(sink: ProgressSink): (event: ProgressEvent) => void {
   const pull = pullProgressRenderer(sink);
@@ -58,7 +61,11 @@ export function buildProgressRenderer(sink: ProgressSink): (event: ProgressEvent
       pending += event.stream;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) sink(line.trimEnd());
+      for (const raw of lines) {
+        // A RUN step's colours (npm, pip) would reach the log as raw escape codes: the log gets plain text.
+        const line = raw.replace(ANSI_ESCAPE, '');
+        if (line.trim()) sink(line.trimEnd());
+      }
       return;
     }
     if (event.status) pull(event);
