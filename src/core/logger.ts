@@ -31,37 +31,51 @@ export interface LoggerOptions {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-function fields(rec: Record<string, unknown>): string {
+/** A serialised Error (pino's `err` serializer: type, message, stack). */
+function isSerialisedError(v: unknown): v is { message: string; stack?: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string' && 'stack' in v;
+}
+
+/** The record's own fields as ` key=value`; an error is its message, and its stack follows on the next lines only when asked (debug). */
+function fields(rec: Record<string, unknown>, stacks: boolean): string {
   let out = '';
+  let trailer = '';
   for (const [k, v] of Object.entries(rec)) {
     if (OMIT.has(k) || v === undefined) continue;
+    if (isSerialisedError(v)) {
+      out += ` ${k}=${JSON.stringify(v.message)}`;
+      if (stacks && v.stack) trailer += `\n${v.stack}`;
+      continue;
+    }
     out += ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
   }
-  return out;
+  return out + trailer;
 }
 
 /** Renders one pino JSON record as a text line (RIE's `DD Mon YYYY HH:MM:SS,mmm [LEVEL] (rapid) msg` or a short TTY form). */
-export function renderLine(json: string, format: 'pretty' | 'rie'): string {
+export function renderLine(json: string, format: 'pretty' | 'rie', stacks = false): string {
   const rec = JSON.parse(json) as Record<string, unknown>;
   const d = new Date(rec.time as number);
   const level = LEVEL_NAME[rec.level as number] ?? 'INFO';
   if (format === 'rie') {
     const ts = `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
-    return `${ts} [${level}] (rapid) ${String(rec.msg ?? '')}${fields(rec)}\n`;
+    return `${ts} [${level}] (rapid) ${String(rec.msg ?? '')}${fields(rec, stacks)}\n`;
   }
   const ts = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
   const component = rec.component ? `[${String(rec.component)}] ` : '';
-  return `${ts} ${level.padEnd(7)} ${component}${String(rec.msg ?? '')}${fields(rec)}\n`;
+  return `${ts} ${level.padEnd(7)} ${component}${String(rec.msg ?? '')}${fields(rec, stacks)}\n`;
 }
 
 /** Creates the root logger; components take `logger.child({ component })`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const target = options.stream ?? process.stderr;
   const format = options.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  // Text lines stay one line per event; an error's stack is for --log-level debug (JSON always carries it).
+  const stacks = options.level === 'debug' || options.level === 'trace';
   const destination: DestinationStream =
     format === 'json'
       ? { write: (line: string) => void target.write(line) }
-      : { write: (line: string) => void target.write(renderLine(line, format)) };
+      : { write: (line: string) => void target.write(renderLine(line, format, stacks)) };
   return pino({ level: PINO_LEVEL[options.level ?? 'info'], base: undefined }, destination);
 }
 
