@@ -65,7 +65,8 @@ describe('EnvironmentPool', () => {
 
   it('fans parallel invocations out to separate environments that run at the same time', async () => {
     const p = pool();
-    const results = (await Promise.all([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 300 }))))).map(body);
+    // Long enough that three cold starts on a loaded 2-core machine still overlap (one full-suite run saw 311 ms between starts).
+    const results = (await Promise.all([1, 2, 3].map(() => p.invoke(event({ action: 'sleep', ms: 1500 }))))).map(body);
     expect(new Set(results.map((r) => r.pid)).size).toBe(3);
     // Every invocation started before any of them ended: they overlapped.
     expect(Math.max(...results.map((r) => r.start!))).toBeLessThan(Math.min(...results.map((r) => r.end!)));
