@@ -28,6 +28,8 @@ export interface IntegrationMatch {
   stagePath: string;
   /** Decoded path parameters. */
   pathParameters: Record<string, string>;
+  /** Reached at the root, without the stage prefix (a REST API as behind a custom domain's empty base path mapping). */
+  atRoot?: boolean;
 }
 
 /** An HTTP API payload 2.0 event (the shape of `@types/aws-lambda`'s `APIGatewayProxyEventV2`). */

@@ -18,16 +18,20 @@ export function routeUrl(route: RouteSpec, api: ApiSpec, baseUrl: string): strin
   return `${base}${prefix}${route.path}`;
 }
 
-/** Formats the mounted routes as an aligned text table, one route per line, in template order. */
+/** Formats the mounted routes as an aligned text table, one route per line, in template order; a REST route served at the root too shows both URLs. */
 export function formatRouteTable({ apis, routes }: MountedRoutes, url: string): string {
   if (routes.length === 0) return 'No API routes in the template.';
   const byId = apisById(apis, routes);
+  // As the router decides: REST routes answer at the root too unless an HTTP API's root stage owns it.
+  const rootOwned = apis.some((a) => profileOf(a.kind).stagePrefix(a.stageName) === '');
   const rows = routes.map((r) => {
     const api = byId.get(r.apiLogicalId)!;
     const profile = profileOf(api.kind);
+    const staged = routeUrl(r, api, url);
+    const atRoot = profile.servedAtRoot && !rootOwned ? `${url.replace(/\/+$/, '')}${r.path} , ` : '';
     return [
       r.path === profile.catchAllPath ? r.path : r.method,
-      routeUrl(r, api, url),
+      `${atRoot}${staged}`,
       r.functionName,
       `${r.apiLogicalId} (${profile.label})`,
       `payload ${r.payloadFormatVersion}`,

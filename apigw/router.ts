@@ -33,6 +33,8 @@ interface StageGroup {
   resources: Resource[];
   /** Catch-all (`$default`) routes, first API first. */
   defaults: Array<{ api: ApiSpec; profile: KindProfile; route: RouteSpec }>;
+  /** The root alias of stages whose kind is also served at the root (REST); paths carry no stage. */
+  atRoot?: true;
 }
 
 /** The compiled routes of every API, ready for matching. */
@@ -41,11 +43,13 @@ export interface RouteTable {
   groups: StageGroup[];
   /** What answers a path no stage owns: REST's 403 when the template has only REST APIs, else HTTP API's 404. */
   unowned: KindProfile;
+  /** What the start-up log should say about the root (an HTTP API keeping REST routes off it). */
+  notes: string[];
 }
 
 export type RouteMatch =
   /** A route with a Lambda proxy integration. `stagePath` is the raw path below the stage prefix. */
-  | { kind: 'integration'; profile: KindProfile; api: ApiSpec; route: RouteSpec; stagePath: string; pathParameters: Record<string, string> }
+  | { kind: 'integration'; profile: KindProfile; api: ApiSpec; route: RouteSpec; stagePath: string; pathParameters: Record<string, string>; atRoot?: boolean }
   /** REST's generated OPTIONS method of a CORS-enabled API (a mock integration). */
   | { kind: 'cors-mock'; profile: KindProfile; api: ApiSpec; stagePath: string; allowMethods: string[] }
   /** A stage owns the path but no route matches the path and method. */
@@ -121,8 +125,30 @@ export function compileRoutes(apis: readonly ApiSpec[], routes: readonly RouteSp
     resource.endpoints.push({ method: 'OPTIONS', target: { kind: 'cors-mock', allowMethods } });
   }
 
+  const notes = mountAtRoot(groups);
   const sorted = [...groups.values()].sort((a, b) => b.prefix.length - a.prefix.length);
-  return { groups: sorted, unowned: unownedProfile(new Set([...byId.values()].map((a) => a.kind))) };
+  return { groups: sorted, unowned: unownedProfile(new Set([...byId.values()].map((a) => a.kind))), notes };
+}
+
+/**
+ * Serves the routes of kinds that are also served at the root (REST) there as well, in one root
+ * group, unless an HTTP API's `$default` stage owns the root: then it keeps it, as it does in AWS.
+ */
+function mountAtRoot(groups: Map<string, StageGroup>): string[] {
+  const staged = [...groups.values()].filter((g) => g.prefix !== '' && g.profile.servedAtRoot && g.resources.length > 0);
+  if (staged.length === 0) return [];
+  const owner = groups.get('');
+  if (owner) {
+    const stages = staged.map((g) => g.prefix).join(', ');
+    return [`REST API routes are served under ${stages} only: ${owner.apis.map((a) => a.logicalId).join(', ')} (HTTP API, $default stage) owns the root`];
+  }
+  const root: StageGroup = { prefix: '', apis: [], profile: staged[0]!.profile, resources: [], defaults: [], atRoot: true };
+  for (const group of staged) {
+    root.apis.push(...group.apis);
+    root.resources.push(...group.resources);
+  }
+  groups.set('', root);
+  return [];
 }
 
 /** SAM's default `Access-Control-Allow-Methods`: the resource's methods plus OPTIONS, sorted; all of them with ANY. */
@@ -196,11 +222,11 @@ function endpointFor(resource: Resource, method: string): Endpoint | undefined {
   return resource.endpoints.find((e) => e.method === method) ?? resource.endpoints.find((e) => methodMatches(e, method));
 }
 
-function toMatch(resource: Resource, endpoint: Endpoint, stagePath: string, params: Record<string, string>): RouteMatch {
+function toMatch(resource: Resource, endpoint: Endpoint, stagePath: string, params: Record<string, string>, atRoot: boolean): RouteMatch {
   const { target } = endpoint;
   const { api, profile } = resource;
   if (target.kind === 'cors-mock') return { kind: 'cors-mock', profile, api, stagePath, allowMethods: target.allowMethods };
-  return { kind: 'integration', profile, api, route: target.route, stagePath, pathParameters: params };
+  return { kind: 'integration', profile, api, route: target.route, stagePath, pathParameters: params, ...(atRoot ? { atRoot } : {}) };
 }
 
 /** Finds what answers `method rawPath`. */
@@ -223,7 +249,7 @@ export function matchRequest(table: RouteTable, method: string, rawPath: string)
     // The most specific resource, then its method: no fall-through to a less specific resource.
     const best = candidates[0];
     const endpoint = best && endpointFor(best.resource, method);
-    if (best && endpoint) return toMatch(best.resource, endpoint, stagePath, best.params);
+    if (best && endpoint) return toMatch(best.resource, endpoint, stagePath, best.params, group.atRoot === true);
     return best ? { ...miss, profile: best.resource.profile, api: best.resource.api } : miss;
   }
 
@@ -236,7 +262,7 @@ export function matchRequest(table: RouteTable, method: string, rawPath: string)
     if (!endpoint) continue;
     if (!chosen || (chosen.endpoint.method === ANY_METHOD && endpoint.method !== ANY_METHOD)) chosen = { resource: c.resource, endpoint, params: c.params };
   }
-  if (chosen) return toMatch(chosen.resource, chosen.endpoint, stagePath, chosen.params);
+  if (chosen) return toMatch(chosen.resource, chosen.endpoint, stagePath, chosen.params, group.atRoot === true);
   const fallback = ROUTABLE_METHODS.has(method) ? group.defaults[0] : undefined;
   if (fallback) return { kind: 'integration', profile: fallback.profile, api: fallback.api, route: fallback.route, stagePath, pathParameters: {} };
   return miss;

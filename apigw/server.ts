@@ -72,6 +72,7 @@ const BODYLESS_STATUS = (status: number) => status < 200 || status === 204 || st
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGatewayServer> {
   const logger = (options.logger ?? silentLogger()).child({ component: 'apigw' });
   const table = compileRoutes(options.apis, options.routes);
+  for (const note of table.notes) logger.warn(note);
   const gateway = new Gateway({
     table,
     invokerFor: (name) => options.invokerFor(name),

@@ -69,6 +69,11 @@ export interface KindProfile {
 
   /** The URL prefix of a stage: REST `/{stage}`; HTTP API `$default` at the root. */
   stagePrefix(stageName: string): string;
+  /**
+   * Also served at the root, without the stage prefix, when no HTTP API owns the root: `sam local
+   * start-api` serves REST routes there, and API Gateway does behind a custom domain.
+   */
+  servedAtRoot?: boolean;
   /** The path of the catch-all route (`$default`), when the kind has one. */
   catchAllPath?: string;
   /** Whether `/pets/` reaches `/pets`. */

@@ -23,6 +23,7 @@ export const REST_PROFILE: KindProfile = {
   kind: 'rest',
   label: 'REST API',
   stagePrefix: (stageName) => `/${stageName}`,
+  servedAtRoot: true,
   // REST treats `/pets/` as `/pets` *(unverified; spec §5 says trailing slashes differ per API type)*.
   trimsTrailingSlash: true,
   // REST picks the resource first, then its method: no fall-through to a less specific resource *(unverified)*.
@@ -45,7 +46,10 @@ export const REST_PROFILE: KindProfile = {
     body: (bytes, contentType, api) => restRequestBody(bytes, contentType, api.binaryMediaTypes),
     // `path` is the resource path as sent, still percent-encoded *(reported)*, without the stage;
     // `requestContext.path` adds the stage (`/Prod/v1/abc`).
-    paths: (_req, match) => ({ path: match.stagePath, contextPath: `${REST_PROFILE.stagePrefix(match.api.stageName)}${match.stagePath}` }),
+    // At the root (a custom domain with an empty base path mapping) `requestContext.path` is the path as
+    // called, with no stage, and `requestContext.stage` is still the mapped stage (API Gateway developer
+    // guide, "Working with API mappings for REST APIs": the mapping names the stage, the URL does not).
+    paths: (_req, match) => ({ path: match.stagePath, contextPath: match.atRoot ? match.stagePath : `${REST_PROFILE.stagePrefix(match.api.stageName)}${match.stagePath}` }),
     resourceId: (api, resourcePath) => resourceId(api.apiGatewayId, resourcePath),
   },
   v1Result: REST_V1_RESULT,

@@ -126,10 +126,29 @@ describe('REST resources', () => {
     ['GET', '/Prod/other/x', 'ANY /{proxy+} → Proxy {"proxy":"other/x"}'],
     ['GET', '/Prod', 'GET / → Root {}'],
     ['GET', '/Prod/', 'GET / → Root {}'],
-    ['GET', '/pets', 'no-stage (rest)'],
-    ['GET', '/Production/pets', 'no-stage (rest)'],
+    // Also at the root, as `sam local start-api` serves them and API Gateway does behind a custom domain.
+    ['GET', '/pets', 'GET /pets → GetPets {} (at the root)'],
+    ['GET', '/', 'GET / → Root {} (at the root)'],
+    ['GET', '/Production/pets', 'ANY /{proxy+} → Proxy {"proxy":"Production/pets"} (at the root)'],
   ])('%s %s → %s', (method, path, expected) => {
-    expect(describeMatch(matchRequest(table, method, path))).toBe(expected);
+    const match = matchRequest(table, method, path);
+    expect(describeMatch(match) + (match.kind === 'integration' && match.atRoot ? ' (at the root)' : '')).toBe(expected);
+  });
+
+  it('answers a root path no REST resource has with the REST miss, not a stage miss', () => {
+    const only = api('rest');
+    const t = compileRoutes([only], [route(only, 'GET /hello', 'Hello')]);
+    expect(describeMatch(matchRequest(t, 'GET', '/nope'))).toBe('no-route (rest)');
+    expect(t.notes).toEqual([]);
+  });
+
+  it('leaves the root to an HTTP API $default stage and says so', () => {
+    const http = api('http', { logicalId: 'ServerlessHttpApi', stageName: '$default' });
+    const rest = api('rest', { logicalId: 'ServerlessRestApi' });
+    const t = compileRoutes([http, rest], [route(http, 'GET /hello', 'H'), route(rest, 'GET /hello', 'R')]);
+    expect(describeMatch(matchRequest(t, 'GET', '/hello'))).toBe('GET /hello → H {}');
+    expect(describeMatch(matchRequest(t, 'GET', '/Prod/hello'))).toBe('GET /hello → R {}');
+    expect(t.notes).toEqual(['REST API routes are served under /Prod only: ServerlessHttpApi (HTTP API, $default stage) owns the root']);
   });
 
   it('adds a CORS mock OPTIONS to every resource without one, listing its methods', () => {
