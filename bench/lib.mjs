@@ -1,6 +1,6 @@
 // Benchmark helpers: sequential latency runs over one keep-alive connection, percentiles, process start-up.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'undici';
 
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -106,4 +106,62 @@ export async function measureCpu(pid, work) {
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Context switches (voluntary, involuntary) of a process and its threads, from /proc; undefined where unreadable. */
+function switches(pid) {
+  try {
+    let voluntary = 0;
+    let involuntary = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      voluntary += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      involuntary += Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    }
+    return { voluntary, involuntary };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process tree's pids: `pid` and every descendant alive now. */
+export function treePids(pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...childPids(all[i]));
+  return all;
+}
+
+/**
+ * CPU seconds and context switches a process tree uses while `work` runs (descendants sampled
+ * before and after; a long-lived pool of runtimes is what this is for). Linux only.
+ */
+export async function measureTree(pid, work) {
+  const before = new Map(treePids(pid).map((p) => [p, { cpu: cpuSeconds(p), sw: switches(p) }]));
+  const result = await work();
+  let cpu = 0;
+  let voluntary = 0;
+  let involuntary = 0;
+  for (const p of treePids(pid)) {
+    const a = before.get(p) ?? { cpu: 0, sw: { voluntary: 0, involuntary: 0 } };
+    const b = { cpu: cpuSeconds(p), sw: switches(p) };
+    if (b.cpu === undefined || a.cpu === undefined || !a.sw || !b.sw) continue;
+    cpu += b.cpu - a.cpu;
+    voluntary += b.sw.voluntary - a.sw.voluntary;
+    involuntary += b.sw.involuntary - a.sw.involuntary;
+  }
+  return { result, cpu, voluntary, involuntary };
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** A CPU burner pinned to core 0 (taskset when present), for runs that prove a figure holds under contention. */
+export function startBurner() {
+  const code = 'for(;;){}';
+  const pinned = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
+  const child = pinned ? spawn('taskset', ['-c', '0', process.execPath, '-e', code], { stdio: 'ignore' }) : spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  return { pinned, stop: () => child.kill('SIGKILL') };
 }

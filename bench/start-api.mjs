@@ -1,14 +1,19 @@
-// Benchmark of `emulate start-api --runner process` against serverless-offline 13.9 (serverless 3, default mode)
-// on the same trivial handler behind an HTTP API route, in the same run, with autocannon (10 connections).
+// Benchmark of `emulate start-api --runner process` against serverless-offline 13.9 (serverless 3) in its default
+// mode and in `--useInProcess` mode, on the same trivial handler behind an HTTP API route, with autocannon
+// (10 connections). The three servers run at once and are measured in alternating rounds (A B C A B C ...), so a
+// change in the machine's load touches every setup alike; each round gives one ratio, and the table shows the
+// median and the range. BENCH_BURNER=1 adds a CPU burner pinned to one core for the whole run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fmt, measureCpu, startProcess } from './lib.mjs';
+import { fmt, measureTree, median, startBurner, startProcess } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 5);
 const CONNECTIONS = 10;
 
 function ensurePeers() {
@@ -18,66 +23,80 @@ function ensurePeers() {
   if (res.status !== 0) throw new Error('could not install the benchmark peers');
 }
 
-/** Warm-up, then the measured run; with `pid`, also the CPU that process and its children used during the measured run. */
-async function load(url, pid) {
-  const autocannon = createRequire(`${PEERS}package.json`)('autocannon');
-  await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const run = () => autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  const { result: r, cpu } = pid ? await measureCpu(pid, run) : { result: await run() };
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors + r.non2xx + r.timeouts, cpu };
-}
+const autocannon = () => createRequire(`${PEERS}package.json`)('autocannon');
 
-async function emulate() {
+async function startEmulate() {
   const proc = await startProcess(
     process.execPath,
     [`${ROOT}dist/src/cli/main.js`, 'start-api', '-t', `${ROOT}fixtures/bench/template.yaml`, '--runner', 'process', '-p', '0', '--log-level', 'warn'],
     { env: { PATH: process.env.PATH }, cwd: ROOT, ready: /Listening on (\S+)/ },
   );
-  try {
-    // Where the CPU goes per request: the emulator process, and its runtimes.
-    return await load(`${proc.match[1]}/`, proc.pid);
-  } finally {
-    await proc.stop();
-  }
+  return { ...proc, url: `${proc.match[1]}/` };
 }
 
-async function serverlessOffline() {
+async function startServerlessOffline(extra) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = await startProcess(
     `${PEERS}node_modules/.bin/sls`,
-    ['offline', '--host', '127.0.0.1', '--httpPort', String(port), '--lambdaPort', String(port + 1), '--noPrependStageInUrl'],
+    ['offline', '--host', '127.0.0.1', '--httpPort', String(port), '--lambdaPort', String(port + 1), '--noPrependStageInUrl', ...extra],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
       cwd: PEERS,
       ready: /Server ready: (\S+)/,
     },
   );
-  try {
-    return await load(`http://127.0.0.1:${port}/`, proc.pid);
-  } finally {
-    await proc.stop();
-  }
+  return { ...proc, url: `http://127.0.0.1:${port}/` };
 }
 
-const perRequestUs = (seconds, run) => fmt((seconds / run.total) * 1e6, 0);
+/** One measured round: requests/s, latency, errors, and the CPU and context switches of the server's process tree per request. */
+async function round(setup, duration) {
+  const m = await measureTree(setup.pid, () => autocannon()({ url: setup.url, connections: CONNECTIONS, duration }));
+  const r = m.result;
+  const total = r.requests.total || 1;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
+    cpuUs: (m.cpu / total) * 1e6,
+    switches: (m.voluntary + m.involuntary) / total,
+  };
+}
 
 export async function benchStartApi() {
   ensurePeers();
-  const emu = await emulate();
-  const so = await serverlessOffline();
-  const row = (name, r) => [name, fmt(r.rps, 0), fmt(r.p50, 0), fmt(r.p99, 0), String(r.total), String(r.errors)];
+  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const burner = process.env.BENCH_BURNER === '1' ? startBurner() : undefined;
+  const setups = [
+    { name: 'emulate start-api --runner process', start: startEmulate },
+    { name: 'serverless-offline 13.9 (default mode)', start: () => startServerlessOffline([]) },
+    { name: 'serverless-offline 13.9 --useInProcess', start: () => startServerlessOffline(['--useInProcess']) },
+  ];
+  const running = [];
+  try {
+    for (const s of setups) running.push({ ...s, proc: await s.start(), rounds: [] });
+    for (const s of running) await round({ url: s.proc.url, pid: s.proc.pid }, 2); // warm-up
+    for (let i = 0; i < ROUNDS; i++) for (const s of running) s.rounds.push(await round({ url: s.proc.url, pid: s.proc.pid }, ROUND_S));
+  } finally {
+    burner?.stop();
+    await Promise.all(running.map((s) => s.proc.stop()));
+  }
+  const [emu, ...peers] = running;
+  const med = (s, key) => median(s.rounds.map((r) => r[key]));
+  const row = (s) => [s.name, fmt(med(s, 'rps'), 0), fmt(med(s, 'p50'), 0), fmt(med(s, 'p99'), 0), fmt(med(s, 'cpuUs'), 0), fmt(med(s, 'switches'), 1), String(s.rounds.reduce((n, r) => n + r.errors, 0))];
+  const ratio = (peer) => {
+    const each = emu.rounds.map((r, i) => r.rps / peer.rounds[i].rps);
+    return `emulate / ${peer.name} = ${fmt(median(each), 2)}× median (range ${fmt(Math.min(...each), 2)}–${fmt(Math.max(...each), 2)}× over ${each.length} rounds)`;
+  };
   return {
-    title: `start-api: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s, trivial Node handler behind GET / (HTTP API)`,
-    header: ['setup', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
-    rows: [row('emulate start-api --runner process', emu), row('serverless-offline 13.9 (serverless 3, default mode)', so)],
+    title: `start-api: autocannon, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds × ${ROUND_S} s, trivial Node handler behind GET / (HTTP API)${burner ? ', with a CPU burner' + (burner.pinned ? ' pinned to core 0' : '') : ''}`,
+    header: ['setup', 'requests/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'ctx switches/request', 'errors'],
+    rows: running.map(row),
     notes: [
-      `throughput ratio emulate / serverless-offline = ${fmt(emu.rps / so.rps, 2)}× (target ≥ 1.5×; issue 8 asks 2×)`,
-      ...(emu.cpu && so.cpu
-        ? [
-            `CPU per request in the measured run (from /proc): emulate ${perRequestUs(emu.cpu.self, emu)} µs + its runtimes ${perRequestUs(emu.cpu.children, emu)} µs; ` +
-              `serverless-offline ${perRequestUs(so.cpu.self + so.cpu.children, so)} µs (worker threads included)`,
-          ]
-        : []),
+      `load average at the start: ${load}`,
+      ...peers.map(ratio),
+      'targets (issue 22): ≥ 3× serverless-offline default mode and ≥ 1× its --useInProcess mode',
+      'CPU and context switches are the server process tree\'s (emulate with its runtimes; serverless-offline with its workers), per request, median of rounds',
     ],
   };
 }
