@@ -14,6 +14,7 @@ import { isInside } from './paths.js';
 import { checkReferences } from './references.js';
 import { partitionOf, urlSuffixOf, type ResourceEntry } from './refs.js';
 import { NOT_READ, readResources } from './resources.js';
+import { CFN_API_TYPES, readCfnApis } from './cfn-apis.js';
 import { API_TYPES, readApisAndRoutes } from './routes.js';
 import type { FunctionSpec, ReadTemplateOptions, TemplateModel } from './types.js';
 import { isRecord } from './values.js';
@@ -244,19 +245,24 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
   }
   attachFunctionUrls(ofType(['AWS::Lambda::Url']), functions, readerCtx);
 
+  const routeCtx = {
+    ...readerCtx,
+    functions: new Map(functions.map((f) => [f.logicalId, f])),
+    implicitProperties: {
+      rest: mergeGlobals(globals.get('AWS::Serverless::Api'), {}, undefined, positions),
+      http: mergeGlobals(globals.get('AWS::Serverless::HttpApi'), {}, undefined, positions),
+    },
+  };
   const { apis, routes } = readApisAndRoutes(
     ofType(Object.keys(API_TYPES)),
     inactiveApis,
     functionEntries.filter((e) => e.type === 'AWS::Serverless::Function'),
-    {
-      ...readerCtx,
-      functions: new Map(functions.map((f) => [f.logicalId, f])),
-      implicitProperties: {
-        rest: mergeGlobals(globals.get('AWS::Serverless::Api'), {}, undefined, positions),
-        http: mergeGlobals(globals.get('AWS::Serverless::HttpApi'), {}, undefined, positions),
-      },
-    },
+    routeCtx,
   );
+  // APIs declared as CloudFormation resources are served like their SAM equivalents.
+  const cfn = readCfnApis(ofType(CFN_API_TYPES), routeCtx);
+  apis.push(...cfn.apis);
+  routes.push(...cfn.routes);
 
   const model: TemplateModel = {
     templatePath,
