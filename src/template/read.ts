@@ -16,6 +16,7 @@ import { partitionOf, urlSuffixOf, type ResourceEntry } from './refs.js';
 import { NOT_READ, readResources } from './resources.js';
 import { CFN_API_TYPES, readCfnApis } from './cfn-apis.js';
 import { API_TYPES, readApisAndRoutes } from './routes.js';
+import { reportUnsupported } from './unsupported.js';
 import type { FunctionSpec, ReadTemplateOptions, TemplateModel } from './types.js';
 import { isRecord } from './values.js';
 
@@ -263,6 +264,12 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
   const cfn = readCfnApis(ofType(CFN_API_TYPES), routeCtx);
   apis.push(...cfn.apis);
   routes.push(...cfn.routes);
+  const apiEntries = active.filter((e) => API_TYPES[e.type] || e.type === 'AWS::ApiGatewayV2::Api' || e.type === 'AWS::ApiGateway::RestApi');
+  if (routes.length === 0 && apiEntries.length > 0) {
+    const first = apiEntries[0]!;
+    diag.warn(`${diag.at(positions.entry(resourcesSection, first.logicalId), joinPath('Resources', first.logicalId))}: no route is served: none of this template's APIs has a route emulate can serve (see the lines above)`);
+  }
+  const { blocking } = reportUnsupported(functionEntries, metadata, diag, positions);
 
   const model: TemplateModel = {
     templatePath,
@@ -275,6 +282,7 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
     apis,
     routes,
     warnings: [],
+    unrunnable: blocking,
   };
   if (options.envVars) {
     const samIds = new Map<string, string>();
