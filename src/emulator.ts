@@ -176,6 +176,7 @@ class EmulatorInstance implements Emulator {
       ...(this.opts.containerHost !== undefined ? { containerHost: this.opts.containerHost } : {}),
       nodeClient: NODE_CLIENT_ENTRY,
       pythonClient: PYTHON_CLIENT_ENTRY,
+      functions: this.model.functions,
     });
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
