@@ -110,6 +110,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const opts = { ...resolved, template: choice.template };
   const model = await readModel(opts);
   for (const warning of model.warnings) logger.warn(warning);
+  if (model.unrunnable?.length && !opts.allowUnsupported) throw emuError('EMU_TEMPLATE_UNSUPPORTED', model.unrunnable.length, model.unrunnable.map((l) => `  ${l}`).join('\n'));
   // Builds (esbuild, .zip) turn code into folders before any runner sees it.
   const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch, prebuilt: choice.prebuilt });
   const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds);
@@ -175,6 +176,7 @@ class EmulatorInstance implements Emulator {
       ...(this.opts.containerHost !== undefined ? { containerHost: this.opts.containerHost } : {}),
       nodeClient: NODE_CLIENT_ENTRY,
       pythonClient: PYTHON_CLIENT_ENTRY,
+      functions: this.model.functions,
     });
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({

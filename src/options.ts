@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   watch?: boolean;
   /** Serve template.yaml even when SAM's .aws-sam/build/template.yaml is newer. */
   sourceTemplate?: boolean;
+  /** Start even when the template uses features that make a function unrunnable here (`emulate validate` lists them). */
+  allowUnsupported?: boolean;
   /** Host variables functions may see: none by default, a list of names, or true for all. */
   hostEnv?: boolean | readonly string[];
   /** Docker: never pull missing base images. */
@@ -85,6 +87,7 @@ export const DEFAULTS = {
   lambdaPort: 0 as number | false,
   watch: false,
   sourceTemplate: false,
+  allowUnsupported: false,
   hostEnv: false as boolean | readonly string[],
   skipPullImage: false,
   sandbox: true,
@@ -124,6 +127,7 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   lambdaPort: isPort,
   watch: isBoolean,
   sourceTemplate: isBoolean,
+  allowUnsupported: isBoolean,
   hostEnv: (v) => (typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : 'must be true, false or a list of variable names'),
   skipPullImage: isBoolean,
   dockerNetwork: isString,

@@ -38,6 +38,7 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'log-format', value: true, field: 'logFormat', parse: choice('pretty', 'json'), help: '--log-format pretty|json       emulator log lines as text (default) or JSON' },
   { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },
   { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
+  { name: 'allow-unsupported', value: false, field: 'allowUnsupported', parse: on, help: '--allow-unsupported            start even when a template feature makes a function unrunnable here (see emulate validate)' },
   { name: 'source-template', value: false, field: 'sourceTemplate', parse: on, help: '--source-template              serve template.yaml even when .aws-sam/build/template.yaml is newer' },
 ];
 

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   EMU_TEMPLATE_NOT_FOUND: 'template file "%s" does not exist',
   EMU_TEMPLATE_READ_FAILED: 'cannot read %s: %s',
   EMU_TEMPLATE_SYNTAX: '%s: %s',
+  EMU_TEMPLATE_UNSUPPORTED: '%s template feature(s) make functions unrunnable here:\n%s\npass --allow-unsupported (option allowUnsupported: true) to start anyway',
   EMU_TEMPLATE_INVALID: '%s errors in the template:\n%s',
   EMU_TEMPLATE_BAD_STRUCTURE: '%s: %s',
   EMU_TEMPLATE_UNKNOWN_REFERENCE: '%s: %s "%s" is not %s of this template',

@@ -158,6 +158,8 @@ export interface TemplateModel {
   routes: RouteSpec[];
   /** What could not be resolved locally and was ignored, one line each with file, line and column. */
   warnings: string[];
+  /** Warnings about features that make a function unrunnable here: the start fails on them unless `allowUnsupported` is set. */
+  unrunnable?: string[];
 }
 
 /** Options of `readTemplate`. */

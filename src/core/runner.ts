@@ -32,6 +32,8 @@ export interface RunnerContext {
   nodeClient: string;
   /** Entry of emulate's Python runtime client. */
   pythonClient: string;
+  /** The functions to run, for a start-up note about them (runtime versions under `auto`). */
+  functions?: readonly FunctionSpec[];
 }
 
 /** One registry entry: a runner's name, its `--help` words, and how it starts. */

@@ -2,6 +2,7 @@
 import type { Runner, RunnerContext, RunnerEntry } from '../core/runner.js';
 import { DOCKER_RUNNER } from './docker/entry.js';
 import { PROCESS_RUNNER } from './process/entry.js';
+import { runtimeMismatch } from './runtime-versions.js';
 
 /** Every runner, in `auto`'s order of preference: the first one available runs the functions. */
 export const RUNNERS = [DOCKER_RUNNER, PROCESS_RUNNER] as const satisfies readonly RunnerEntry[];
@@ -28,5 +29,13 @@ export async function selectRunner(choice: RunnerChoice, ctx: RunnerContext): Pr
   // The last registry entry (host processes) is always available, so auto always finds one.
   const runner = await (entry ?? RUNNERS[RUNNERS.length - 1]!).start(ctx);
   ctx.logger.info(`functions run with the ${runner.name} runner (--runner ${choice})`);
+  if (choice === 'auto' && runner.name === DOCKER_RUNNER.name) {
+    // auto prefers Docker whenever a daemon answers; for these functions that matters: the host's version differs.
+    for (const fn of ctx.functions ?? []) {
+      if (fn.packageType !== 'Zip') continue;
+      const mismatch = runtimeMismatch(fn);
+      if (mismatch) ctx.logger.info({ fn: fn.functionName }, `${mismatch.runtime} runs in its real runtime image with Docker (auto prefers it: the host has ${mismatch.host})`);
+    }
+  }
   return runner;
 }

@@ -14,7 +14,9 @@ import { isInside } from './paths.js';
 import { checkReferences } from './references.js';
 import { partitionOf, urlSuffixOf, type ResourceEntry } from './refs.js';
 import { NOT_READ, readResources } from './resources.js';
+import { CFN_API_TYPES, readCfnApis } from './cfn-apis.js';
 import { API_TYPES, readApisAndRoutes } from './routes.js';
+import { reportUnsupported } from './unsupported.js';
 import type { FunctionSpec, ReadTemplateOptions, TemplateModel } from './types.js';
 import { isRecord } from './values.js';
 
@@ -244,19 +246,30 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
   }
   attachFunctionUrls(ofType(['AWS::Lambda::Url']), functions, readerCtx);
 
+  const routeCtx = {
+    ...readerCtx,
+    functions: new Map(functions.map((f) => [f.logicalId, f])),
+    implicitProperties: {
+      rest: mergeGlobals(globals.get('AWS::Serverless::Api'), {}, undefined, positions),
+      http: mergeGlobals(globals.get('AWS::Serverless::HttpApi'), {}, undefined, positions),
+    },
+  };
   const { apis, routes } = readApisAndRoutes(
     ofType(Object.keys(API_TYPES)),
     inactiveApis,
     functionEntries.filter((e) => e.type === 'AWS::Serverless::Function'),
-    {
-      ...readerCtx,
-      functions: new Map(functions.map((f) => [f.logicalId, f])),
-      implicitProperties: {
-        rest: mergeGlobals(globals.get('AWS::Serverless::Api'), {}, undefined, positions),
-        http: mergeGlobals(globals.get('AWS::Serverless::HttpApi'), {}, undefined, positions),
-      },
-    },
+    routeCtx,
   );
+  // APIs declared as CloudFormation resources are served like their SAM equivalents.
+  const cfn = readCfnApis(ofType(CFN_API_TYPES), routeCtx);
+  apis.push(...cfn.apis);
+  routes.push(...cfn.routes);
+  const apiEntries = active.filter((e) => API_TYPES[e.type] || e.type === 'AWS::ApiGatewayV2::Api' || e.type === 'AWS::ApiGateway::RestApi');
+  if (routes.length === 0 && apiEntries.length > 0) {
+    const first = apiEntries[0]!;
+    diag.warn(`${diag.at(positions.entry(resourcesSection, first.logicalId), joinPath('Resources', first.logicalId))}: no route is served: none of this template's APIs has a route emulate can serve (see the lines above)`);
+  }
+  const { blocking } = reportUnsupported(functionEntries, metadata, diag, positions);
 
   const model: TemplateModel = {
     templatePath,
@@ -269,6 +282,7 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
     apis,
     routes,
     warnings: [],
+    unrunnable: blocking,
   };
   if (options.envVars) {
     const samIds = new Map<string, string>();

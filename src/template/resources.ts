@@ -88,8 +88,6 @@ function cdkAsset(props: Record<string, unknown>, metadata: unknown, positions: 
 export const NOT_READ: Readonly<Record<string, string>> = {
   'AWS::Serverless::Application': 'nested applications are not read; their functions and routes are not served',
   'AWS::CloudFormation::Stack': 'nested stacks are not read; their functions and routes are not served',
-  'AWS::ApiGateway::RestApi': 'CloudFormation REST API resources are not read; only routes of function events are served',
-  'AWS::ApiGatewayV2::Api': 'CloudFormation HTTP API resources are not read; only routes of function events are served',
 };
 
 /** Event types whose `<Function><Event>` resource SAM generates, and that resource's type. */

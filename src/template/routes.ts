@@ -280,7 +280,7 @@ function openApiRoutes(api: ApiSpec, reader: PropertyReader, ctx: RouteContext):
 }
 
 /** `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations` → the function. */
-function integrationFunction(uri: Value | undefined, byName: ReadonlyMap<string, FunctionSpec>): FunctionSpec | undefined {
+export function integrationFunction(uri: Value | undefined, byName: ReadonlyMap<string, FunctionSpec>): FunctionSpec | undefined {
   if (typeof uri !== 'string') return undefined;
   const match = /functions\/arn:[^/]*:lambda:[^/]*:[^/]*:function:([^/:]+)/.exec(uri);
   return match ? byName.get(match[1]!) : undefined;

@@ -83,11 +83,12 @@ describe('function code', () => {
       .toBe('inline.yaml:16:7: Resources.Second.Properties.FunctionName: "shared" is already the name of First');
   });
 
-  it('warns that nested stacks and CloudFormation API resources are not read', () => {
+  it('warns that nested stacks are not read, and that a RestApi without methods serves nothing', () => {
     const model = inline(`${header}Resources:\n  Child:\n    Type: AWS::Serverless::Application\n    Properties: { Location: ./child.yaml }\n  Rest:\n    Type: AWS::ApiGateway::RestApi\n    Properties: { Name: r }\n`);
     expect(model.warnings).toEqual([
       'inline.yaml:3:3: Resources.Child: nested applications are not read; their functions and routes are not served',
-      'inline.yaml:6:3: Resources.Rest: CloudFormation REST API resources are not read; only routes of function events are served',
+      'inline.yaml:8:17: Resources.Rest.Properties: no AWS::ApiGateway::Stage or Deployment with a StageName deploys this API; it is served under the stage "Prod"',
+      'inline.yaml:6:3: Resources.Rest: no route is served: none of this template\'s APIs has a route emulate can serve (see the lines above)',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { processLaunch } from './runner.js';
 
 function startProcessRunner(ctx: RunnerContext): Runner {
   const launches: Promise<RunnerLaunch>[] = [];
+  const warned = new Set<string>();
   let closing: Promise<void> | undefined;
   return {
     name: 'process',
@@ -17,6 +18,7 @@ function startProcessRunner(ctx: RunnerContext): Runner {
           region: ctx.region,
           ...(ctx.hostEnv !== undefined ? { hostEnv: ctx.hostEnv } : {}),
           logger: ctx.logger,
+          warned,
         }),
       );
       launches.push(launch);

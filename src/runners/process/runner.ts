@@ -7,6 +7,7 @@ import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import type { FunctionSpec } from '../../core/model.js';
 import { lambdaEnvironment } from '../lambda-env.js';
+import { runtimeMismatch } from '../runtime-versions.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
 import { spawnRuntime } from './spawn.js';
 
@@ -21,6 +22,8 @@ export interface ProcessRunnerOptions {
   /** The host's environment (default process.env); only PATH and what `hostEnv` allows are read. */
   env?: Record<string, string | undefined>;
   logger: Logger;
+  /** Functions already warned about (runtime version), so that each is named once per runner. */
+  warned?: Set<string>;
 }
 
 /** How one runtime family starts on the host. */
@@ -125,9 +128,13 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
     const existing = env[command.searchPath.name];
     env[command.searchPath.name] = [...command.searchPath.dirs, ...(existing ? [existing] : [])].join(delimiter);
   }
-  const major = /^nodejs(\d+)\.x$/.exec(fn.runtime ?? '')?.[1];
-  if (major && process.versions.node.split('.')[0] !== major) {
-    options.logger.warn({ fn: fn.functionName }, `${fn.runtime} runs on the host's Node ${process.version} (the Docker runner uses the real runtime image)`);
+  // One warning per function and runner, not per cold start.
+  if (!options.warned?.has(fn.logicalId)) {
+    options.warned?.add(fn.logicalId);
+    const mismatch = runtimeMismatch(fn, fn.runtime?.startsWith('python') ? command.file : undefined, hostPath);
+    if (mismatch) {
+      options.logger.warn({ fn: fn.functionName }, `${mismatch.runtime} asks for ${mismatch.wanted} but the process runner runs it with the host's ${mismatch.host}; --runner docker (or auto with a Docker daemon) uses the real runtime image`);
+    }
   }
   const launch: Launch = (ctx) =>
     spawnRuntime({
