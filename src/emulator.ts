@@ -1,7 +1,7 @@
 // Composition root: template → runners and pools → Runtime API environments → front ends (Invoke API, API Gateway).
 import { watch, type FSWatcher } from 'node:fs';
 import { startApiGateway, type ApiGatewayServer } from '../apigw/index.js';
-import { functionUrlPort, startFunctionUrl, type FunctionUrlServer } from '../apigw/function-url/server.js';
+import { functionUrlPort, startFunctionUrl, type FunctionUrlServer } from '../apigw/index.js';
 import type { LocalCredential } from '../apigw/function-url/iam.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';

@@ -289,3 +289,11 @@ function send(res: ServerResponse, response: GatewayResponse, logger: Logger): v
   res.writeHead(response.statusCode, lines);
   res.end(bodyless ? undefined : response.body);
 }
+
+/** The lines start-api prints: `FunctionUrl  http://127.0.0.1:PORT/  -> Name (BUFFERED|RESPONSE_STREAM)`, one per URL, or ''. */
+export function formatFunctionUrls(urls: Readonly<Record<string, { url: string; invokeMode: string }>>): string {
+  const entries = Object.entries(urls);
+  if (entries.length === 0) return '';
+  const width = Math.max(...entries.map(([, u]) => u.url.length));
+  return `${entries.map(([name, u]) => `FunctionUrl  ${u.url.padEnd(width)}  -> ${name} (${u.invokeMode})`).join('\n')}\n`;
+}
