@@ -24,6 +24,8 @@ export function startApiCommand(argv: readonly string[]): Promise<number> {
     const urls = formatFunctionUrls(emu.functionUrls);
     if (emu.apiUrl === undefined && urls === '') return { error: 'the template has no HttpApi or Api events and no Function URLs; nothing to serve (see emulate validate)' };
     const api = emu.apiUrl === undefined ? '' : `${formatRouteTable(emu, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`;
-    return `${api}${urls}`;
+    // Without an API, the URLs are what listens (one line tools and scripts can wait for).
+    const only = api === '' ? `emulate start-api: Listening on ${Object.values(emu.functionUrls).map((u) => u.url).join(' ')}\n` : '';
+    return `${api}${urls}${only}`;
   });
 }
