@@ -31,3 +31,6 @@ export { newIdentity } from './context.js';
 export type { RequestIdentity, GatewaySettings } from './context.js';
 /** The captured HTTP request the translators read. */
 export type { GatewayRequest } from './request.js';
+/** Function URLs: one listener per function, its port derived from the name, and the lines start-api prints. */
+export { startFunctionUrl, functionUrlPort, formatFunctionUrls } from './function-url/server.js';
+export type { FunctionUrlOptions, FunctionUrlServer } from './function-url/server.js';

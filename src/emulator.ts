@@ -1,6 +1,8 @@
 // Composition root: template → runners and pools → Runtime API environments → front ends (Invoke API, API Gateway).
 import { watch, type FSWatcher } from 'node:fs';
 import { startApiGateway, type ApiGatewayServer } from '../apigw/index.js';
+import { functionUrlPort, startFunctionUrl, type FunctionUrlServer } from '../apigw/index.js';
+import type { LocalCredential } from '../apigw/function-url/iam.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
@@ -29,9 +31,20 @@ export interface InvokeOptions {
   requestId?: string;
 }
 
+/** One served Function URL. */
+export interface FunctionUrlInfo {
+  /** `http://127.0.0.1:PORT/` (trailing slash, as AWS's FunctionUrl). */
+  url: string;
+  port: number;
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  authType: 'NONE' | 'AWS_IAM';
+}
+
 export interface Emulator {
   /** Base URL of the API Gateway front end, when it runs. */
   readonly apiUrl: string | undefined;
+  /** Each Function URL by function name: `http://127.0.0.1:PORT/` and its invoke mode. */
+  readonly functionUrls: Readonly<Record<string, FunctionUrlInfo>>;
   /** Endpoint for AWS SDKs (`new LambdaClient({ endpoint: emu.lambdaUrl })`), when it runs. */
   readonly lambdaUrl: string | undefined;
   readonly functions: readonly FunctionSpec[];
@@ -126,6 +139,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 class EmulatorInstance implements Emulator {
   apiUrl: string | undefined;
   lambdaUrl: string | undefined;
+  readonly functionUrls: Record<string, FunctionUrlInfo> = {};
+  private readonly urlServers: FunctionUrlServer[] = [];
   readonly logs: FunctionLogChunk[] = [];
   private readonly pools = new Map<string, EnvironmentPool>();
   private readonly launches = new Map<string, Promise<RunnerLaunch>>();
@@ -205,6 +220,7 @@ class EmulatorInstance implements Emulator {
       });
       this.apiUrl = this.api.url;
     }
+    await this.startFunctionUrls();
     if (this.opts.watch) this.watchCode();
     if (this.opts.warmContainers === 'EAGER') {
       await Promise.all(this.model.functions.map((fn) => this.poolFor(fn).warm(1)));
@@ -226,7 +242,7 @@ class EmulatorInstance implements Emulator {
     this.closing ??= (async () => {
       for (const w of this.watchers) w.close();
       await this.builds.close();
-      await Promise.all([this.lambdaApi?.close(), this.api?.close()]);
+      await Promise.all([this.lambdaApi?.close(), this.api?.close(), ...this.urlServers.map((s) => s.close())]);
       await Promise.all([...this.pools.values()].map((p) => p.close()));
       // Runtimes are gone with their pools; the runner stops what its launches still hold and drops their files.
       await this.runner?.close();
@@ -236,6 +252,37 @@ class EmulatorInstance implements Emulator {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** One listener per function with a Function URL, on a port derived from its name unless told otherwise. */
+  private async startFunctionUrls(): Promise<void> {
+    const choice = this.opts.functionUrlPorts;
+    if (choice === false) return;
+    const env = process.env;
+    // The credentials an SDK on this machine signs with, plus any given (docs/function-urls.md, "Local credentials").
+    const credentials: LocalCredential[] = [...(this.opts.functionUrlCredentials ?? [])];
+    if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) credentials.push({ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY });
+    const taken = new Set<number>();
+    for (const fn of this.model.functions) {
+      if (!fn.functionUrl) continue;
+      const override = typeof choice === 'object' ? (choice[fn.functionName] ?? choice[fn.logicalId]) : choice;
+      const port = override ?? functionUrlPort(fn.functionName, taken);
+      if (port !== 0) taken.add(port);
+      const server = await startFunctionUrl({
+        functionName: fn.functionName,
+        url: fn.functionUrl,
+        invoker: this.poolFor(fn),
+        region: this.model.region,
+        accountId: this.model.accountId,
+        credentials,
+        host: this.opts.host,
+        port,
+        logger: this.logger,
+        ids: this.ids,
+      });
+      this.urlServers.push(server);
+      this.functionUrls[fn.functionName] = { url: server.url, port: server.port, invokeMode: fn.functionUrl.invokeMode, authType: fn.functionUrl.authType };
+    }
   }
 
   /** The Invoke API's resolver: a function and version, or Lambda's ResourceNotFoundException. */

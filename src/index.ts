@@ -2,7 +2,7 @@
 
 /** Starts an emulator for a SAM template: the Lambda Invoke API, the API Gateway front end, `invoke()` for tests. */
 export { createEmulator, findFunction, loadTemplate } from './emulator.js';
-export type { Emulator, InvocationOutcome, InvokeOptions } from './emulator.js';
+export type { Emulator, FunctionUrlInfo, InvocationOutcome, InvokeOptions } from './emulator.js';
 /** Options of createEmulator, and their defaults. */
 export { DEFAULTS } from './options.js';
 export type { EmulatorOptions, FunctionLogChunk, RunnerChoice, WarmContainers } from './options.js';
@@ -13,7 +13,7 @@ export type { FunctionSpec, RouteSpec, ApiSpec, TemplateModel } from './core/mod
 /** Reads a SAM template into functions, APIs and routes, and prints the summary `emulate validate` shows. */
 export { formatTemplateSummary, parseParameterOverrides } from './template/index.js';
 /** The table of mounted routes `emulate start-api` prints, from the routes and the APIs they name (`formatRouteTable(emu, emu.apiUrl)`). */
-export { formatRouteTable } from '../apigw/index.js';
+export { formatRouteTable, formatFunctionUrls } from '../apigw/index.js';
 /** Sample events for `emulate invoke` (HTTP API, REST, S3, SQS, SNS, EventBridge, DynamoDB streams). */
 export { sampleEvent, EVENT_SOURCES } from './events/samples.js';
 export type { EventSource } from './events/samples.js';

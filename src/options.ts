@@ -47,6 +47,14 @@ export interface EmulatorOptions {
   port?: number | false;
   /** Lambda Invoke API port for SDKs (0: a free port; false: none). */
   lambdaPort?: number | false;
+  /**
+   * Function URL ports: by default each URL gets a port derived from its function's name (9100–9899,
+   * the same every run); 0 gives every URL a free port; false serves none; an object overrides
+   * single functions (`{ MyFunction: 8080 }`, 0 for a free one) and derives the rest.
+   */
+  functionUrlPorts?: number | false | Record<string, number>;
+  /** Extra credentials AWS_IAM Function URLs accept, beside the emulator's own AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. */
+  functionUrlCredentials?: ReadonlyArray<{ accessKeyId: string; secretAccessKey: string; accountId?: string; userArn?: string }>;
   /** Retire a function's environments when a file under its code changes. */
   watch?: boolean;
   /** Serve template.yaml even when SAM's .aws-sam/build/template.yaml is newer. */
@@ -125,6 +133,12 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   host: isString,
   port: isPort,
   lambdaPort: isPort,
+  functionUrlPorts: (v) =>
+    v === false || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((p) => isPort(p) === undefined && p !== false))
+      ? undefined
+      : v === undefined || typeof v === 'object' ? 'must be a port number, false, or an object of function name → port' : isPort(v),
+  functionUrlCredentials: (v) =>
+    Array.isArray(v) && v.every((c) => typeof c?.accessKeyId === 'string' && typeof c?.secretAccessKey === 'string') ? undefined : 'must be a list of { accessKeyId, secretAccessKey }',
   watch: isBoolean,
   sourceTemplate: isBoolean,
   allowUnsupported: isBoolean,

@@ -37,10 +37,24 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'log-level', value: true, field: 'logLevel', parse: choice(...LOG_LEVELS), help: '--log-level LEVEL              emulator log level: error, warn, info, debug, trace (default info)' },
   { name: 'log-format', value: true, field: 'logFormat', parse: choice('pretty', 'json'), help: '--log-format pretty|json       emulator log lines as text (default) or JSON' },
   { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },
+  { name: 'function-url-ports', value: true, field: 'functionUrlPorts', parse: (v, f) => parseUrlPorts(String(v), f), only: ['start-api'], help: '--function-url-ports SPEC       Function URL ports: NAME=PORT,... (others derived from the name, 9100-9899), 0 (free ports) or none' },
   { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
   { name: 'allow-unsupported', value: false, field: 'allowUnsupported', parse: on, help: '--allow-unsupported            start even when a template feature makes a function unrunnable here (see emulate validate)' },
   { name: 'source-template', value: false, field: 'sourceTemplate', parse: on, help: '--source-template              serve template.yaml even when .aws-sam/build/template.yaml is newer' },
 ];
+
+/** `--function-url-ports`: `0`, `none`, or `Name=PORT,...`. */
+function parseUrlPorts(value: string, flag: string): number | false | Record<string, number> {
+  if (value === 'none') return false;
+  if (/^\d+$/.test(value)) return parsePort(value, flag);
+  const ports: Record<string, number> = {};
+  for (const pair of value.split(',').filter(Boolean)) {
+    const [name, port] = pair.split('=', 2);
+    if (!name || port === undefined) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" takes NAME=PORT pairs, 0 or none; got "${pair}"`);
+    ports[name] = parsePort(port, flag);
+  }
+  return ports;
+}
 
 /** Parses a template command's argv: the common flags (as options), its own extra flags, and positionals. */
 export function parseCommand(
@@ -97,6 +111,8 @@ export async function serveCommand(
     ...options,
     port: command === 'start-api' ? port : false,
     lambdaPort: command === 'start-lambda' ? port : false,
+    // Function URLs are start-api's, as in `sam local start-api` they are part of the HTTP front.
+    ...(command === 'start-api' ? {} : { functionUrlPorts: false }),
     onFunctionOutput: (chunk) => output(chunk.text, chunk.invocationEnd),
   });
   const said = announce(emu);

@@ -1,5 +1,5 @@
 // `emulate start-api`: the API Gateway front end (HTTP API payload 2.0, REST payload 1.0) over the template's routes.
-import { formatRouteTable } from '../index.js';
+import { formatFunctionUrls, formatRouteTable } from '../index.js';
 import { commonHelp, serveCommand } from './common.js';
 
 export const START_API_HELP = `Usage: emulate start-api [options]
@@ -13,13 +13,19 @@ overlap (see --max-concurrency).
 
 Options:
   -p, --port PORT                port (default 3000; 0 for a free one)
+
+Every function with FunctionUrlConfig (or an AWS::Lambda::Url) gets its own listener, printed as
+FunctionUrl  http://127.0.0.1:PORT/  -> Name (BUFFERED|RESPONSE_STREAM); RESPONSE_STREAM URLs stream.
 ${commonHelp('start-api')}
 `;
 
 export function startApiCommand(argv: readonly string[]): Promise<number> {
-  return serveCommand('start-api', argv, START_API_HELP, 3000, (emu) =>
-    emu.apiUrl === undefined
-      ? { error: 'the template has no HttpApi or Api events; nothing to serve (see emulate validate)' }
-      : `${formatRouteTable(emu, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`,
-  );
+  return serveCommand('start-api', argv, START_API_HELP, 3000, (emu) => {
+    const urls = formatFunctionUrls(emu.functionUrls);
+    if (emu.apiUrl === undefined && urls === '') return { error: 'the template has no HttpApi or Api events and no Function URLs; nothing to serve (see emulate validate)' };
+    const api = emu.apiUrl === undefined ? '' : `${formatRouteTable(emu, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`;
+    // Without an API, the URLs are what listens (one line tools and scripts can wait for).
+    const only = api === '' ? `emulate start-api: Listening on ${Object.values(emu.functionUrls).map((u) => u.url).join(' ')}\n` : '';
+    return `${api}${urls}${only}`;
+  });
 }
