@@ -261,6 +261,7 @@ class EmulatorInstance implements Emulator {
       idleTimeoutMs: this.opts.idleTimeoutMs,
       scaleOutDelayMs: this.opts.scaleOutDelayMs,
       logger: this.logger,
+      streamShaping: { bandwidth: this.opts.streamBandwidthLimit ? {} : false },
       createEnvironment: async () =>
         createEnvironment({
           id: `${fn.functionName}-${++n}`,
