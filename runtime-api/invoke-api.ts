@@ -1,10 +1,12 @@
 // The Invoke API clients call: RIE's single fixed endpoint (`emulate rie`) or the Lambda Invoke API for SDKs (`start-lambda`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isEmulatorError } from '../src/core/errors.js';
-import type { FailureKind, InvokeFailure, InvokeRequest, InvokeResult, Invoker } from '../src/core/invoke.js';
+import { isStreamed, type FailureKind, type InvokeFailure, type InvokeRequest, type InvokeResult, type Invoker, type InvokeStreamResult, type StreamingInvoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
-import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
+import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LAMBDA_STREAM_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
+import { drainStream } from '../src/core/stream-shaping.js';
+import { encodeInvokeComplete, encodePayloadChunk, EVENT_STREAM } from './event-stream.js';
 
 /** The function a request names, and the version that answers for it. */
 export interface InvokeTarget {
@@ -180,7 +182,7 @@ interface FrontEnd {
 const LAMBDA_API: FrontEnd = {
   component: 'lambda-api',
   functionNameOf(path) {
-    const match = LAMBDA_INVOKE_PATH.exec(path);
+    const match = LAMBDA_INVOKE_PATH.exec(path) ?? LAMBDA_STREAM_PATH.exec(path);
     if (!match) return undefined;
     try {
       return decodeURIComponent(match[1]!);
@@ -232,12 +234,89 @@ function sendResult(res: ServerResponse, frontEnd: FrontEnd, result: InvokeResul
   res.end(result.payload);
 }
 
+/** Writes, and drops the rest once the client has gone (the function goes on, as in Lambda). */
+async function pump(res: ServerResponse, body: AsyncIterable<Buffer>, frame: (chunk: Buffer) => Uint8Array, log: Logger): Promise<boolean> {
+  const iterator = body[Symbol.asyncIterator]();
+  let gone = false;
+  res.once('close', () => {
+    if (!res.writableFinished) gone = true;
+  });
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return !gone;
+    if (gone) {
+      log.info('the client went away mid-stream; the function goes on and the rest of its output is dropped');
+      await drainStream({ [Symbol.asyncIterator]: () => iterator });
+      return false;
+    }
+    if (next.value.byteLength === 0) continue;
+    if (!res.write(frame(next.value))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+}
+
+/**
+ * InvokeWithResponseStream's answer: event-stream frames, PayloadChunk per chunk, then InvokeComplete.
+ * A function that does not stream still answers this way, its whole response as one PayloadChunk
+ * (Lambda: "you can invoke any function with InvokeWithResponseStream"; Developer Guide, configuration-response-streaming.html).
+ */
+async function sendEventStream(res: ServerResponse, result: InvokeStreamResult, tail: boolean, version: string, log: Logger): Promise<void> {
+  if (!isStreamed(result)) {
+    const refused = result.ok ? undefined : SERVICE_ERRORS[result.kind]?.(result);
+    if (refused) return sendServiceError(res, refused);
+  }
+  res.writeHead(200, {
+    'Content-Type': EVENT_STREAM.contentType,
+    [INVOKE_HEADER.requestId]: result.requestId,
+    [INVOKE_HEADER.executedVersion]: version,
+  });
+  let outcome: InvokeResult;
+  if (isStreamed(result)) {
+    const open = await pump(res, result.body, encodePayloadChunk, log);
+    outcome = await result.outcome;
+    if (!open) return;
+  } else {
+    outcome = result;
+    if (result.ok && result.payload.length > 0) res.write(encodePayloadChunk(result.payload));
+  }
+  res.end(
+    encodeInvokeComplete({
+      ...(outcome.ok ? {} : { ErrorCode: outcome.kind === 'timeout' ? 'Sandbox.Timedout' : 'Unhandled', ErrorDetails: outcome.payload.toString('utf8') }),
+      ...(tail ? { LogResult: logTail(outcome.log) } : {}),
+    }),
+  );
+}
+
+/** `emulate rie` when the function streams: the body as it comes, chunked, as newer RIE builds send it. */
+async function sendRieStream(res: ServerResponse, result: Extract<InvokeStreamResult, { streamed: true }>, version: string, log: Logger): Promise<void> {
+  res.writeHead(200, {
+    ...(result.contentType ? { 'Content-Type': result.contentType } : {}),
+    [INVOKE_HEADER.requestId]: result.requestId,
+    [INVOKE_HEADER.executedVersion]: version,
+  });
+  const open = await pump(res, result.body, (chunk) => chunk, log);
+  const outcome = await result.outcome;
+  if (!open) return;
+  // A failure mid-stream ends the body early and abruptly, so a client can tell it from a complete one.
+  if (!outcome.ok) return void res.destroy();
+  res.end();
+}
+
 /** Starts the Invoke API as the given front end. */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const frontEnd = FRONT_ENDS[options.flavor];
   const log = options.logger.child({ component: frontEnd.component });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, target: InvokeTarget): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, target: InvokeTarget, streaming: boolean): Promise<void> => {
     const parsed = parseHeaders(req);
     if ('status' in parsed) {
       req.resume();
@@ -251,6 +330,8 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     }
     const body = frontEnd.payloadOf(read.body);
     if (!Buffer.isBuffer(body)) return sendServiceError(res, body);
+    // InvokeWithResponseStream takes RequestResponse or DryRun only (AWS Lambda API Reference, InvokeWithResponseStream: InvocationType).
+    if (streaming && parsed.type === 'Event') return sendServiceError(res, validation('invocationType', 'Event', 'Member must satisfy enum value set: [RequestResponse, DryRun]'));
     if (parsed.type === 'DryRun') {
       res.writeHead(204, { [INVOKE_HEADER.executedVersion]: target.version });
       return void res.end();
@@ -266,6 +347,16 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
         (err: unknown) => log.error({ err: String(err) }, 'asynchronous invocation failed'),
       );
       return;
+    }
+    const streamer = 'invokeStream' in target.invoker ? (target.invoker as StreamingInvoker) : undefined;
+    if (options.flavor === 'lambda' && streaming) {
+      if (!streamer) return sendServiceError(res, { status: 500, code: 'ServiceException', message: 'this function cannot stream' });
+      return sendEventStream(res, await streamer.invokeStream(request), parsed.tail, target.version, log);
+    }
+    if (options.flavor === 'rie' && streamer) {
+      const result = await streamer.invokeStream(request);
+      if (isStreamed(result)) return sendRieStream(res, result, target.version, log);
+      return sendResult(res, frontEnd, result, parsed.tail, target.version);
     }
     const result = await target.invoker.invoke(request);
     if (!result.ok && result.kind === 'throttled') log.warn({ reason: result.reason }, 'invocation throttled');
@@ -292,7 +383,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       req.resume();
       return sendServiceError(res, target);
     }
-    handle(req, res, target).catch((err: unknown) => {
+    handle(req, res, target, options.flavor === 'lambda' && LAMBDA_STREAM_PATH.test(path)).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       log.error({ err: isEmulatorError(err) ? err.message : String(err) }, 'invocation failed inside the emulator');
       sendServiceError(res, { status: 500, code: 'ServiceException', message: isEmulatorError(err) ? err.message : 'Internal error' });

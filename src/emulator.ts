@@ -9,7 +9,8 @@ import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/i
 import { emuError } from './core/errors.js';
 import type { Runner, RunnerLaunch } from './core/runner.js';
 import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
-import type { InvokeRequest, InvokeResult } from './core/invoke.js';
+import { isStreamed, type InvokeRequest, type InvokeResult } from './core/invoke.js';
+import { HTTP_INTEGRATION_CONTENT_TYPE, PreludeReader, type StreamPrelude } from '../apigw/function-url/response.js';
 import { createLogger, type Logger } from './core/logger.js';
 import type { ApiSpec, FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
@@ -58,9 +59,29 @@ export interface Emulator {
   readonly logs: readonly FunctionLogChunk[];
   /** Invokes a function (by name, logical id or ARN) with an event (any JSON value, or a Buffer/string of JSON). */
   invoke(functionName: string, event?: unknown, options?: InvokeOptions): Promise<InvocationOutcome>;
+  /**
+   * Invokes a function and takes its response as it streams: the HTTP prelude when the function sent
+   * one (`HttpResponseStream.from`), the body chunk by chunk, and how the invocation ended. A function
+   * that does not stream answers the same way, its whole response as one chunk.
+   */
+  invokeStream(functionName: string, event?: unknown, options?: InvokeOptions): Promise<StreamedInvocation>;
   /** Stops every front end, environment and watcher; idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What `emu.invokeStream` answers. Read `body` to its end (or break out): the function waits while it is not read. */
+export interface StreamedInvocation {
+  requestId: string;
+  /** Whether the function streamed (false: a buffered answer, or a failure before any byte). */
+  streamed: boolean;
+  /** The content type the function declared. */
+  contentType?: string;
+  /** The status, headers and cookies a function sent with `HttpResponseStream.from` (read before `body` starts). */
+  prelude?: StreamPrelude;
+  body: AsyncIterable<Buffer>;
+  /** How it ended: success, or the failure (a mid-stream error, a timeout) with its log. Never rejects. */
+  outcome: Promise<InvokeResult>;
 }
 
 const MAX_LOG_CHUNKS = 10_000;
@@ -238,6 +259,52 @@ class EmulatorInstance implements Emulator {
     return { ...result, value: parseValue(result.payload) };
   }
 
+  async invokeStream(functionName: string, event?: unknown, options: InvokeOptions = {}): Promise<StreamedInvocation> {
+    const { fn, name } = findFunction(this.model.functions, functionName);
+    if (!fn) throw emuError('EMU_FUNCTION_NOT_FOUND', name, this.functionNames());
+    const request: InvokeRequest = { payload: payloadOf(event), ...(options.requestId ? { requestId: options.requestId } : {}) };
+    if (options.clientContext !== undefined) {
+      request.clientContext = typeof options.clientContext === 'string' ? options.clientContext : JSON.stringify(options.clientContext);
+    }
+    const result = await this.poolFor(fn).invokeStream(request);
+    if (!isStreamed(result)) {
+      const payload = result.ok ? result.payload : Buffer.alloc(0);
+      return {
+        requestId: result.requestId,
+        streamed: false,
+        ...(result.ok && result.contentType ? { contentType: result.contentType } : {}),
+        body: (async function* () {
+          if (payload.length > 0) yield payload;
+        })(),
+        outcome: Promise.resolve(result),
+      };
+    }
+    const base = { requestId: result.requestId, streamed: true, ...(result.contentType ? { contentType: result.contentType } : {}), outcome: result.outcome };
+    if (result.contentType !== HTTP_INTEGRATION_CONTENT_TYPE) return { ...base, body: result.body };
+    // The prelude comes first: read up to its delimiter, then hand on the rest.
+    const iterator = result.body[Symbol.asyncIterator]();
+    const reader = new PreludeReader();
+    let step = reader.end();
+    for (;;) {
+      const next = await iterator.next();
+      step = next.done ? reader.end() : reader.feed(next.value);
+      if (next.done || step.state !== 'need-more') break;
+    }
+    const rest = step.state === 'done' ? step.rest : Buffer.alloc(0);
+    return {
+      ...base,
+      ...(step.state === 'done' ? { prelude: step.prelude } : {}),
+      body: (async function* () {
+        if (rest.length > 0) yield rest;
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      })(),
+    };
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const w of this.watchers) w.close();
@@ -310,6 +377,7 @@ class EmulatorInstance implements Emulator {
       idleTimeoutMs: this.opts.idleTimeoutMs,
       scaleOutDelayMs: this.opts.scaleOutDelayMs,
       logger: this.logger,
+      streamShaping: { bandwidth: this.opts.streamBandwidthLimit ? {} : false },
       createEnvironment: async () =>
         createEnvironment({
           id: `${fn.functionName}-${++n}`,

@@ -21,6 +21,8 @@ export type { EventSource } from './events/samples.js';
 export { startRie, RIE_DEFAULTS } from './rie.js';
 export type { RieOptions, RieServer, HostPort } from './rie.js';
 /** The invocation vocabulary: requests, results (failures are values), the Invoker interface. */
+export type { StreamedInvocation } from './emulator.js';
+export type { StreamPrelude } from '../apigw/function-url/response.js';
 export type { InvokeRequest, InvokeResult, InvokeSuccess, InvokeFailure, InvokeStreamed, InvokeStreamResult, FunctionError, FailureKind, Invoker, StreamingInvoker } from './core/invoke.js';
 /** Coded emulator errors (faults of the emulator itself, never of user code). */
 export { EmulatorError, isEmulatorError, emuError, ERROR_CODES } from './core/errors.js';

@@ -71,6 +71,11 @@ export interface EmulatorOptions {
   containerHost?: string;
   /** Docker: read-only root filesystem and an unprivileged user, as Lambda (default true). */
   sandbox?: boolean;
+  /**
+   * Streamed responses: the first 6 MB at full speed, then at most 2 MB/s, as Lambda streams them
+   * (default true; false lets a local stream run as fast as it can).
+   */
+  streamBandwidthLimit?: boolean;
   /** Request ids: random UUIDs, `sequential` (`request-1`, ...) for snapshot tests, or your own source. */
   requestIds?: 'random' | 'sequential' | IdSource;
   logLevel?: LogLevel;
@@ -99,6 +104,7 @@ export const DEFAULTS = {
   hostEnv: false as boolean | readonly string[],
   skipPullImage: false,
   sandbox: true,
+  streamBandwidthLimit: true,
   requestIds: 'random' as 'random' | 'sequential' | IdSource,
   // A library inside a test runner stays quiet unless asked: warnings and errors only (the CLI passes info).
   logLevel: 'warn' as LogLevel,
@@ -147,6 +153,7 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   dockerNetwork: isString,
   containerHost: isString,
   sandbox: isBoolean,
+  streamBandwidthLimit: isBoolean,
   requestIds: (v) => (v === 'random' || v === 'sequential' || typeof v === 'function' ? undefined : 'must be "random", "sequential" or a function'),
   logLevel: (v) => (typeof v === 'string' && isLogLevel(v) ? undefined : 'must be a log level'),
   logFormat: oneOf('json', 'pretty', 'rie'),

@@ -24,6 +24,8 @@ export interface RieOptions {
   command?: readonly string[];
   /** Environments that may run at once; 1 is RIE's behaviour (invocations then queue). */
   maxConcurrency?: number;
+  /** Streamed responses: first 6 MB at full speed, then at most 2 MB/s, as Lambda (default true). */
+  streamBandwidthLimit?: boolean;
   /** The environment RIE reads and passes on (default: process.env). */
   env?: Record<string, string | undefined>;
   /** Working directory for a given command (default: process.cwd()). */
@@ -159,6 +161,7 @@ export async function startRie(options: RieOptions = {}): Promise<RieServer> {
     maxConcurrency: options.maxConcurrency ?? 1,
     overflow: 'queue',
     logger,
+    streamShaping: { bandwidth: options.streamBandwidthLimit === false ? false : {} },
     createEnvironment: () => {
       const n = ++created;
       return createEnvironment({

@@ -34,6 +34,7 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'docker-network', value: true, field: 'dockerNetwork', parse: text, help: '--docker-network NAME          Docker: network for function containers' },
   { name: 'container-host', value: true, field: 'containerHost', parse: text, help: '--container-host HOST          Docker: address containers use to reach the emulator' },
   { name: 'no-sandbox', value: false, field: 'sandbox', parse: () => false, help: '--no-sandbox                   Docker: writable root filesystem and root user (Lambda has neither)' },
+  { name: 'no-stream-bandwidth-limit', value: false, field: 'streamBandwidthLimit', parse: () => false, help: '--no-stream-bandwidth-limit    streamed responses at full speed (default: after 6 MB at most 2 MB/s, as Lambda)' },
   { name: 'log-level', value: true, field: 'logLevel', parse: choice(...LOG_LEVELS), help: '--log-level LEVEL              emulator log level: error, warn, info, debug, trace (default info)' },
   { name: 'log-format', value: true, field: 'logFormat', parse: choice('pretty', 'json'), help: '--log-format pretty|json       emulator log lines as text (default) or JSON' },
   { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },

@@ -16,6 +16,8 @@ Options:
   --runtime-api-address H:P                 Runtime API of the first environment (default 127.0.0.1:9001)
   --max-concurrency N                       run up to N copies of BOOTSTRAP and fan invocations out
                                             to idle ones (default 1: invocations queue, as one RIE)
+  --no-stream-bandwidth-limit               streamed responses at full speed (default: after 6 MB
+                                            at most 2 MB/s, as Lambda)
   --log-level LEVEL                         ${LOG_LEVELS.filter((l) => l !== 'silent' && l !== 'warn').join(' ')} (default: $LOG_LEVEL or info)
   -h, --help                                show this help
 
@@ -34,6 +36,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'runtime-api-address', value: true },
   { name: 'log-level', value: true },
   { name: 'max-concurrency', value: true },
+  { name: 'no-stream-bandwidth-limit', value: false },
   { name: 'enable-init-caching', value: false },
   { name: 'help', short: 'h', value: false },
 ];
@@ -57,6 +60,7 @@ export async function rieCommand(argv: readonly string[], out: { write(s: string
   const server = await startRie({
     command: positional,
     maxConcurrency,
+    ...(flags.has('no-stream-bandwidth-limit') ? { streamBandwidthLimit: false } : {}),
     logLevel: level as LogLevel,
     ...(invokeAddress ? { invokeAddress } : {}),
     ...(runtimeApiAddress ? { runtimeApiAddress } : {}),

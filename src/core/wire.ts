@@ -44,6 +44,9 @@ export const RIE_INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 /** The Lambda Invoke API path; the function segment is a name, an ARN or a partial ARN, URL-encoded by SDKs. */
 export const LAMBDA_INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
+/** InvokeWithResponseStream's path (invoke-api.md §7). */
+export const LAMBDA_STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/;
+
 /** Byte limits, as AWS measures them. */
 export const LIMITS = {
   /** Synchronous Invoke request payload (Lambda rejects above it with 413). */

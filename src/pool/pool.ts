@@ -5,6 +5,7 @@ import type { ExecutionEnvironment } from '../core/environment.js';
 import { randomRequestId } from '../core/ids.js';
 import { isStreamed, requestTooLarge, throttledResult, type InvokeRequest, type InvokeResult, type InvokeStreamResult, type StreamingInvoker } from '../core/invoke.js';
 import type { Logger } from '../core/logger.js';
+import { shapeStream, type StreamShaping } from '../core/stream-shaping.js';
 
 export interface PoolOptions {
   functionName: string;
@@ -26,6 +27,8 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   createEnvironment(): Promise<ExecutionEnvironment>;
   logger: Logger;
+  /** What a streamed response goes through on its way out: Lambda's bandwidth cap (on by default) and 200 MiB limit. */
+  streamShaping?: StreamShaping;
 }
 
 const CPU_COUNT = availableParallelism();
@@ -86,7 +89,8 @@ export class EnvironmentPool implements StreamingInvoker {
 
   /** As `invoke`, for a caller that takes a streamed response as it comes. */
   invokeStream(request: InvokeRequest): Promise<InvokeStreamResult> {
-    return this.lease(request, (env) => env.invokeStream(request));
+    const shaping = this.options.streamShaping ?? { bandwidth: {} };
+    return this.lease(request, (env) => env.invokeStream(request)).then((result) => shapeStream(result, shaping));
   }
 
   /** Runs a call on a free environment; a stream holds its environment until the stream's outcome settles. */
