@@ -29,7 +29,9 @@ export function createDockerClient(options: DockerClientOptions = {}): DockerCli
 
 /** Where the client talks to, for messages (`unix:///var/run/docker.sock`, `http://host:2375`). */
 export function daemonAddress(docker: DockerClient): string {
-  const modem = docker.modem as { socketPath?: string; host?: string; port?: number; protocol?: string };
+  const modem = docker.modem as { socketPath?: string | (() => Promise<string>); host?: string; port?: number; protocol?: string };
+  // docker-modem 5 resolves its default socket lazily (~/.docker/run/docker.sock if present, else /var/run/docker.sock).
+  if (typeof modem.socketPath === 'function') return 'unix:///var/run/docker.sock (or ~/.docker/run/docker.sock)';
   if (modem.socketPath) return `unix://${modem.socketPath}`;
   return `${modem.protocol ?? 'http'}://${modem.host ?? 'localhost'}:${modem.port ?? 2375}`;
 }
