@@ -88,6 +88,7 @@ class Environment implements ExecutionEnvironment {
   private collecting: Buffer[] | undefined;
   private collectedBytes = 0;
   private closed = false;
+  private closing = false;
   /** An invocation is running (an exit now is that invocation's failure). */
   private busy = false;
   /** Counts output chunks, to tell when a runtime's pipe has gone quiet. */
@@ -238,8 +239,8 @@ class Environment implements ExecutionEnvironment {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
@@ -252,6 +253,8 @@ class Environment implements ExecutionEnvironment {
       ]);
       if (!done) this.log.warn({ extensions: this.api.extensions.names() }, 'an extension did not finish within 2 s of SHUTDOWN; killed');
     }
+    // Output stops here: what extensions print during SHUTDOWN above is still the function's log.
+    this.closed = true;
     // The runtime goes first: dropping its held /next would make it print a connection error on its way out.
     await proc?.kill();
     await this.api.close();
