@@ -94,4 +94,10 @@ describe('extensions on the process runner', () => {
     expect(text).toContain('slow got SHUTDOWN');
     expect(running('faults/slow/extensions/slow')).toEqual([]);
   }, 30_000);
+
+  it('runs the runtime through AWS_LAMBDA_EXEC_WRAPPER', async () => {
+    await using emu = await start([]);
+    expect((await emu.invoke('Wrapped', {})).value).toEqual({ wrapped: 'wrapper.sh' });
+    expect((await emu.invoke('Plain', {})).value).toEqual({ ok: true, event: {} });
+  }, 30_000);
 });
