@@ -22,6 +22,8 @@ export interface EnvironmentOptions extends FunctionIdentity {
   port?: number;
   clock?: Clock;
   ids?: IdSource;
+  /** The function's handler, as the Extensions API's register answer names it. */
+  handler?: string;
   /** Most bytes of one invocation's log kept for its result (the most recent ones, give or take one chunk). */
   maxLogBytes?: number;
 }
@@ -50,6 +52,8 @@ interface RunState {
 type Race<T> = { tag: 'value'; value: T } | { tag: 'exit'; exit: ExitInfo } | { tag: 'timeout' };
 
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+/** Shutdown with external extensions: 2,000 ms before they are killed (docs: lambda-runtime-environment.html#runtimes-lifecycle-shutdown). */
+const EXTENSION_SHUTDOWN_MS = 2_000;
 const DEFAULT_MAX_LOG_BYTES = 1_048_576;
 const MEMORY_SAMPLE_MS = 100;
 const MAX_DRAIN_TURNS = 200;
@@ -62,6 +66,12 @@ const FLOOD_QUIET_MS = 10;
 export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
   const api = await RuntimeApiServer.listen({
     logger: options.logger,
+    functionInfo: () => ({
+      functionName: options.functionName,
+      functionVersion: options.version,
+      handler: options.handler ?? '',
+      accountId: /^arn:[^:]+:lambda:[^:]*:(\d+):/.exec(options.functionArn)?.[1] ?? '123456789012',
+    }),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
@@ -78,6 +88,7 @@ class Environment implements ExecutionEnvironment {
   private collecting: Buffer[] | undefined;
   private collectedBytes = 0;
   private closed = false;
+  private closing = false;
   /** An invocation is running (an exit now is that invocation's failure). */
   private busy = false;
   /** Counts output chunks, to tell when a runtime's pipe has gone quiet. */
@@ -138,12 +149,20 @@ class Environment implements ExecutionEnvironment {
     const proc = this.process!;
     const started = this.clock.monotonic();
     const deadlineMs = this.clock.now() + this.options.timeoutMs;
+    const traceId = request.traceId ?? newTraceId(this.clock.now());
+    // Extensions registered for INVOKE get it as the runtime does (Extensions API reference, Invoke phase).
+    this.api.extensions.invoke({
+      requestId,
+      deadlineMs,
+      invokedFunctionArn: this.options.functionArn,
+      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
+    });
     const running = this.api.run({
       requestId,
       payload: request.payload,
       deadlineMs,
       functionArn: this.options.functionArn,
-      traceId: request.traceId ?? newTraceId(this.clock.now()),
+      traceId,
       ...(request.clientContext ? { clientContext: request.clientContext } : {}),
       ...(request.cognitoIdentity ? { cognitoIdentity: request.cognitoIdentity } : {}),
       ...(request.tenantId ? { tenantId: request.tenantId } : {}),
@@ -174,6 +193,20 @@ class Environment implements ExecutionEnvironment {
     const { requestId, proc, started, initDurationMs } = run;
     const second = await this.race(run.running.done, proc, run.timeLeft());
     run.watchdog.stop();
+    const runtimeMs = this.clock.monotonic() - started;
+    if (second.tag === 'value' && this.api.extensions.count > 0) {
+      // The environment is not used again until every extension is back at /event/next; past the
+      // function timeout Lambda resets the environment (Extensions API reference, Invoke phase).
+      const back = await this.api.extensions.waitIdle(run.timeLeft());
+      if (!back) {
+        this.log.warn({ requestId, extensions: this.api.extensions.names() }, 'an extension did not call /event/next before the function timeout; the environment is reset');
+        const stale = this.process;
+        this.retire();
+        void stale?.kill();
+      } else if (this.clock.monotonic() - started - runtimeMs >= 1) {
+        this.log.debug({ requestId, postRuntimeExtensionsMs: this.clock.monotonic() - started - runtimeMs }, 'extensions finished after the runtime');
+      }
+    }
     let durationMs = this.clock.monotonic() - started;
     if (second.tag === 'timeout') {
       await this.timedOut(requestId);
@@ -206,11 +239,22 @@ class Environment implements ExecutionEnvironment {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
+    if (proc && this.api.extensions.count > 0) {
+      // SHUTDOWN (reason spindown) to the extensions, 2 s for them to finish, then everything is killed.
+      // An extension is done when it is back at /event/next or has exited (the samples exit on SHUTDOWN).
+      const done = await Promise.race([
+        this.api.extensions.shutdown('spindown', EXTENSION_SHUTDOWN_MS),
+        ...(proc.extensionsGone ? [proc.extensionsGone.then(() => true)] : []),
+      ]);
+      if (!done) this.log.warn({ extensions: this.api.extensions.names() }, 'an extension did not finish within 2 s of SHUTDOWN; killed');
+    }
+    // Output stops here: what extensions print during SHUTDOWN above is still the function's log.
+    this.closed = true;
     // The runtime goes first: dropping its held /next would make it print a connection error on its way out.
     await proc?.kill();
     await this.api.close();
@@ -235,6 +279,7 @@ class Environment implements ExecutionEnvironment {
       return { ok: false, kind: 'init', errorType: 'Runtime.InvalidEntrypoint', reason };
     }
     this.process = proc;
+    this.api.extensions.expect(proc.extensionCount ?? 0);
     void proc.exited.then((exit) => {
       // A runtime that dies between invocations is replaced before the next one, not blamed for it.
       if (this.process === proc && !this.busy) {
@@ -242,12 +287,23 @@ class Environment implements ExecutionEnvironment {
         this.retire();
       }
     });
+    const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    // Init ends when the runtime and every extension have called next (Extensions API reference, Init phase).
+    const ready = this.api.ready.then(async () => {
+      const left = initTimeoutMs - (this.clock.monotonic() - started);
+      return (await this.api.extensions.waitIdle(Math.max(0, left))) ? { tag: 'ready' as const } : { tag: 'timeout' as const };
+    });
     const outcome = await Promise.race([
-      this.api.ready.then(() => ({ tag: 'ready' as const })),
+      ready,
       this.api.initFailed.then((failure) => ({ tag: 'init-error' as const, failure })),
+      this.api.extensions.failed.then((f) => ({ tag: 'init-error' as const, failure: extensionFailure(f.errorType, `Extension ${f.extension} reported an ${f.phase} error`) })),
       proc.exited.then((exit) => ({ tag: 'exit' as const, exit })),
-      sleep(this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS).then(() => ({ tag: 'timeout' as const })),
+      ...(proc.extensionExited
+        ? [proc.extensionExited.then(({ name, exit }) => ({ tag: 'init-error' as const, failure: extensionFailure('Extension.Crash', `Extension ${name} exited during init: ${exit.description}`) }))]
+        : []),
+      sleep(initTimeoutMs).then(() => ({ tag: 'timeout' as const })),
     ]);
+    this.api.extensions.closeRegistration();
     if (outcome.tag === 'ready') {
       const initDurationMs = this.clock.monotonic() - started;
       this.log.debug({ initDurationMs }, 'runtime initialised');
@@ -454,6 +510,11 @@ function exitWatch(proc: RuntimeProcess): ExitWatch {
 /** `exit status 1` → `Runtime exited with error: exit status 1`; a clean exit has no reason (Lambda's wording). */
 function exitReason(exit: ExitInfo): string {
   return exit.code === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${exit.description}`;
+}
+
+/** An extension's failed init, answered as Lambda does: the error type, and a message in the invocation's error. */
+function extensionFailure(errorType: string, message: string): InitFailure {
+  return { errorType, body: Buffer.from(JSON.stringify({ errorMessage: message, errorType })) };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { deferred, type Deferred } from '../src/core/async.js';
+import { ExtensionsApi, type FunctionInfo } from './extensions.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
 import {
@@ -112,6 +113,8 @@ export interface RuntimeApiOptions {
   host?: string;
   port?: number;
   logger: Logger;
+  /** What the Extensions API's register answer tells extensions about the function. */
+  functionInfo?: () => FunctionInfo;
 }
 
 /**
@@ -141,9 +144,12 @@ export class RuntimeApiServer {
   private closed = false;
   /** `host:port` as runtimes get it in `AWS_LAMBDA_RUNTIME_API`. */
   address = '';
+  /** The Extensions API on the same listener (extensions use the same AWS_LAMBDA_RUNTIME_API). */
+  readonly extensions: ExtensionsApi;
 
-  private constructor(logger: Logger) {
+  private constructor(logger: Logger, functionInfo?: () => FunctionInfo) {
     this.logger = logger;
+    this.extensions = new ExtensionsApi(logger, functionInfo ?? (() => ({ functionName: '', functionVersion: '$LATEST', handler: '' })));
     // The Node RIC puts the whole error (message and stack) into the X-Ray cause header: allow large headers.
     this.server = createServer({ noDelay: true, maxHeaderSize: RUNTIME_MAX_HEADER_BYTES }, (req, res) => this.route(req, res));
     // One runtime per listener: idle keep-alive sockets stay open for as long as it lives.
@@ -154,7 +160,7 @@ export class RuntimeApiServer {
 
   /** Opens a listener (127.0.0.1, port 0 unless told otherwise). */
   static async listen(options: RuntimeApiOptions): Promise<RuntimeApiServer> {
-    const api = new RuntimeApiServer(options.logger);
+    const api = new RuntimeApiServer(options.logger, options.functionInfo);
     const host = options.host ?? '127.0.0.1';
     api.address = formatHostPort(host, await listen(api.server, host, options.port ?? 0));
     return api;
@@ -173,6 +179,7 @@ export class RuntimeApiServer {
   /** Forgets the previous runtime process: back to `Started`, held connections dropped. */
   reset(): void {
     this.state = 'Started';
+    this.extensions.reset();
     this.readyDeferred = deferred<void>();
     this.initFailedDeferred = deferred<InitFailure>();
     this.heldNext?.destroy();
@@ -231,6 +238,7 @@ export class RuntimeApiServer {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
+    if (this.extensions.handle(path, req, res)) return;
     if (path === RUNTIME_PATH.next) {
       return method === 'GET' ? this.next(res) : send(res, 405);
     }

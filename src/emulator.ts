@@ -384,6 +384,7 @@ class EmulatorInstance implements Emulator {
           functionName: fn.functionName,
           functionArn: fn.functionArn,
           version: '$LATEST',
+          ...(fn.handler ? { handler: fn.handler } : {}),
           timeoutMs: fn.timeoutSeconds * 1000,
           memorySizeMb: fn.memorySizeMb,
           logger: this.logger.child({ fn: fn.functionName }),

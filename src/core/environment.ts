@@ -16,6 +16,12 @@ export interface RuntimeProcess {
   kill(): Promise<void>;
   /** Peak memory of the runtime in MB, when the runner can measure it. */
   maxMemoryUsedMb?(): number | undefined;
+  /** External extensions (executables in /opt/extensions) started with the runtime; init waits until each has registered. */
+  readonly extensionCount?: number;
+  /** Resolves when one of those extensions exits (its name and how). */
+  readonly extensionExited?: Promise<{ name: string; exit: ExitInfo }>;
+  /** Resolves once every one of those extensions has exited. */
+  readonly extensionsGone?: Promise<void>;
 }
 
 export interface LaunchContext {

@@ -9,7 +9,7 @@ import type { FunctionSpec } from '../../core/model.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { runtimeMismatch } from '../runtime-versions.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
-import { spawnRuntime } from './spawn.js';
+import { findExtensions, mergedOpt, privateOptAvailable, spawnWithExtensions } from './extensions.js';
 
 export interface ProcessRunnerOptions {
   /** Entry of emulate's Node runtime client. */
@@ -136,17 +136,34 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
       options.logger.warn({ fn: fn.functionName }, `${mismatch.runtime} asks for ${mismatch.wanted} but the process runner runs it with the host's ${mismatch.host}; --runner docker (or auto with a Docker daemon) uses the real runtime image`);
     }
   }
+  // The base images' bootstrap runs the runtime through AWS_LAMBDA_EXEC_WRAPPER when it is set (wrapper, then the runtime's command line).
+  // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html#runtime-wrapper
+  const wrapper = env.AWS_LAMBDA_EXEC_WRAPPER;
+  const file = wrapper ? wrapper : command.file;
+  const args = wrapper ? [command.file, ...command.args] : command.args;
+  const layerDirs = fn.layers.flatMap((l) => (l.kind === 'local' ? [l.contentDir] : []));
+  const extensions = findExtensions(layerDirs);
+  let opt: string | undefined;
+  if (extensions.length > 0) {
+    if (privateOptAvailable()) opt = mergedOpt(layerDirs, fn.logicalId);
+    else {
+      options.logger.warn(
+        { fn: fn.functionName, extensions: extensions.map((e) => e.name) },
+        'extensions run from their layer folders: this host allows no private /opt (unshare -rm), so an extension that hard-codes /opt/<name> should use --runner docker',
+      );
+    }
+  }
   const launch: Launch = (ctx) =>
-    spawnRuntime({
-      command: command.file,
-      args: command.args,
-      cwd: codeDir,
-      env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi },
-      onOutput: ctx.onOutput,
-    });
+    spawnWithExtensions(
+      extensions,
+      opt,
+      { command: file, args, cwd: codeDir, env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi }, onOutput: ctx.onOutput },
+      options.logger,
+    );
   // Inline code lives in a temporary folder of ours: it goes when the emulator closes (a killed one's is swept at the next start).
   const close = async () => {
     if (fn.code.kind === 'inline') rmSync(codeDir, { recursive: true, force: true });
+    if (opt) rmSync(opt, { recursive: true, force: true });
   };
   return Object.assign(launch, { close });
 }

@@ -1,0 +1,282 @@
+// The Extensions API of one execution environment: register, event/next, init/error and exit/error, with INVOKE and SHUTDOWN events.
+// Reference: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { deferred } from '../src/core/async.js';
+import type { Logger } from '../src/core/logger.js';
+import { readCapped } from '../src/core/net.js';
+
+export const EXTENSION_PATH = {
+  register: '/2020-01-01/extension/register',
+  next: '/2020-01-01/extension/event/next',
+  initError: '/2020-01-01/extension/init/error',
+  exitError: '/2020-01-01/extension/exit/error',
+} as const;
+
+export const EXTENSION_HEADER = {
+  name: 'lambda-extension-name',
+  identifier: 'lambda-extension-identifier',
+  errorType: 'lambda-extension-function-error-type',
+  // "Lambda-Extension-Accept-Feature: accountId" asks for accountId in the register answer (Extensions API reference).
+  acceptFeature: 'lambda-extension-accept-feature',
+} as const;
+
+export type ExtensionEventType = 'INVOKE' | 'SHUTDOWN';
+
+/** An INVOKE event as the Extensions API reference shows it. */
+export interface InvokeEvent {
+  eventType: 'INVOKE';
+  deadlineMs: number;
+  requestId: string;
+  invokedFunctionArn: string;
+  tracing: { type: 'X-Amzn-Trace-Id'; value: string };
+}
+
+/** A SHUTDOWN event; shutdownReason is spindown, timeout or failure (Extensions API reference). */
+export interface ShutdownEvent {
+  eventType: 'SHUTDOWN';
+  shutdownReason: 'spindown' | 'timeout' | 'failure';
+  deadlineMs: number;
+}
+
+type ExtensionEvent = InvokeEvent | ShutdownEvent;
+
+interface Extension {
+  id: string;
+  name: string;
+  events: Set<ExtensionEventType>;
+  /** The extension's held /event/next, when it is waiting. */
+  held: ServerResponse | undefined;
+  /** Events not yet taken. */
+  queue: ExtensionEvent[];
+  /** Has called /event/next since its last event (it is done with it). */
+  idle: boolean;
+}
+
+export interface ExtensionFailure {
+  /** `Extension.<Name>` as the extension reported it, or one of Lambda's (`Extension.Crash`, `Extension.InitError`). */
+  errorType: string;
+  extension: string;
+  phase: 'init' | 'exit';
+}
+
+export interface FunctionInfo {
+  functionName: string;
+  functionVersion: string;
+  handler: string;
+  accountId?: string;
+}
+
+const JSON_TYPE = 'application/json';
+const ERROR_TYPE_PATTERN = /^Extension\.[A-Za-z0-9]+$/;
+const apiError = (errorMessage: string, errorType: string) => Buffer.from(`${JSON.stringify({ errorMessage, errorType })}\n`);
+
+function send(res: ServerResponse, status: number, body?: Buffer, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...headers, 'Content-Type': JSON_TYPE, 'Content-Length': body?.length ?? 0 });
+  res.end(body);
+}
+
+/**
+ * The extensions of one runtime generation. Registration is open until init ends; each INVOKE is
+ * queued for the extensions that asked for it, and the environment waits until every extension has
+ * come back to /event/next before it is used again.
+ */
+export class ExtensionsApi {
+  private readonly byId = new Map<string, Extension>();
+  private initOpen = true;
+  private failureDeferred = deferred<ExtensionFailure>();
+  private idleWaiters: Array<() => boolean> = [];
+  /** External extensions started with the runtime: init waits until this many have registered. */
+  private expected = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly info: () => FunctionInfo,
+  ) {}
+
+  /** An extension reported an init or exit error. */
+  get failed(): Promise<ExtensionFailure> {
+    return this.failureDeferred.promise;
+  }
+
+  get count(): number {
+    return this.byId.size;
+  }
+
+  names(): string[] {
+    return [...this.byId.values()].map((e) => e.name);
+  }
+
+  /** A new runtime generation: every extension is forgotten and registration opens again. */
+  reset(): void {
+    for (const ext of this.byId.values()) ext.held?.destroy();
+    this.byId.clear();
+    this.expected = 0;
+    this.initOpen = true;
+    this.failureDeferred = deferred<ExtensionFailure>();
+    this.wake();
+  }
+
+  /** How many external extensions were started: init is not over before they have all registered. */
+  expect(count: number): void {
+    this.expected = count;
+  }
+
+  /** Init is over: later registrations are refused (Lambda allows registration only during Init). */
+  closeRegistration(): void {
+    this.initOpen = false;
+  }
+
+  /** Every registered extension is waiting at /event/next (none registered: at once). */
+  allIdle(): boolean {
+    if (this.byId.size < this.expected) return false;
+    for (const ext of this.byId.values()) if (!ext.idle) return false;
+    return true;
+  }
+
+  /** Resolves when every registered extension is back at /event/next, or after `ms` (false then). */
+  waitIdle(ms: number): Promise<boolean> {
+    if (this.allIdle()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, ms);
+      timer.unref();
+      const waiter = () => {
+        if (!this.allIdle()) return false;
+        clearTimeout(timer);
+        resolve(true);
+        return true;
+      };
+      this.idleWaiters.push(waiter);
+    });
+  }
+
+  /** Sends INVOKE to the extensions that registered for it. */
+  invoke(event: Omit<InvokeEvent, 'eventType'>): void {
+    this.dispatch({ eventType: 'INVOKE', ...event }, 'INVOKE');
+  }
+
+  /** Sends SHUTDOWN and waits up to `ms` for each extension to come back to /event/next (or to exit). */
+  async shutdown(reason: ShutdownEvent['shutdownReason'], ms: number): Promise<boolean> {
+    if (this.byId.size === 0) return true;
+    this.dispatch({ eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs: Date.now() + ms }, 'SHUTDOWN');
+    return this.waitIdle(ms);
+  }
+
+  /** Serves an Extensions API request; false when the path is not one of its own. */
+  handle(path: string, req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method ?? 'GET';
+    switch (path) {
+      case EXTENSION_PATH.register:
+        if (method !== 'POST') send(res, 405);
+        else void this.register(req, res);
+        return true;
+      case EXTENSION_PATH.next:
+        if (method !== 'GET') send(res, 405);
+        else this.next(req, res);
+        return true;
+      case EXTENSION_PATH.initError:
+      case EXTENSION_PATH.exitError:
+        if (method !== 'POST') send(res, 405);
+        else void this.error(req, res, path === EXTENSION_PATH.initError ? 'init' : 'exit');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private dispatch(event: ExtensionEvent, type: ExtensionEventType): void {
+    for (const ext of this.byId.values()) {
+      if (!ext.events.has(type)) continue;
+      ext.idle = false;
+      ext.queue.push(event);
+      this.serve(ext);
+    }
+  }
+
+  private serve(ext: Extension): void {
+    const res = ext.held;
+    const event = ext.queue[0];
+    if (!res || !event) return;
+    ext.held = undefined;
+    ext.queue.shift();
+    const body = Buffer.from(JSON.stringify(event));
+    // Each event carries Lambda-Extension-Event-Identifier (Extensions API reference, Next).
+    send(res, 200, body, { 'Lambda-Extension-Event-Identifier': randomUUID() });
+  }
+
+  private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body } = await readCapped(req, 65_536);
+    const name = req.headers[EXTENSION_HEADER.name];
+    if (typeof name !== 'string' || name === '') {
+      return send(res, 400, apiError('Empty extension name', 'Extension.InvalidExtensionName'));
+    }
+    if (!this.initOpen) {
+      return send(res, 403, apiError('Extensions may register only during Init', 'Extension.InvalidRegistration'));
+    }
+    if ([...this.byId.values()].some((e) => e.name === name)) {
+      return send(res, 409, apiError(`Extension ${name} is already registered`, 'Extension.AlreadyRegistered'));
+    }
+    let events: Set<ExtensionEventType>;
+    try {
+      const parsed = JSON.parse(body?.toString('utf8') || '{}') as { events?: unknown };
+      const list = Array.isArray(parsed.events) ? parsed.events : [];
+      for (const e of list) if (e !== 'INVOKE' && e !== 'SHUTDOWN') throw new Error(`unknown event ${String(e)}`);
+      events = new Set(list as ExtensionEventType[]);
+    } catch (err) {
+      return send(res, 400, apiError(`Invalid register body: ${(err as Error).message}`, 'Extension.InvalidRequest'));
+    }
+    const id = randomUUID();
+    // Registered but not yet at /event/next: init waits for it.
+    this.byId.set(id, { id, name, events, held: undefined, queue: [], idle: false });
+    this.logger.debug({ extension: name, events: [...events] }, 'extension registered');
+    const info = this.info();
+    const accept = String(req.headers[EXTENSION_HEADER.acceptFeature] ?? '');
+    const answer: Record<string, string> = { functionName: info.functionName, functionVersion: info.functionVersion, handler: info.handler };
+    if (accept.split(',').map((s) => s.trim()).includes('accountId') && info.accountId) answer.accountId = info.accountId;
+    send(res, 200, Buffer.from(JSON.stringify(answer)), { 'Lambda-Extension-Identifier': id });
+  }
+
+  private identify(req: IncomingMessage, res: ServerResponse): Extension | undefined {
+    const id = req.headers[EXTENSION_HEADER.identifier];
+    const ext = typeof id === 'string' ? this.byId.get(id) : undefined;
+    if (!ext) {
+      req.resume();
+      send(res, 403, apiError('Invalid extension identifier', 'Extension.InvalidExtensionIdentifier'));
+    }
+    return ext;
+  }
+
+  private next(req: IncomingMessage, res: ServerResponse): void {
+    const ext = this.identify(req, res);
+    if (!ext) return;
+    ext.held?.destroy();
+    ext.held = res;
+    res.req.socket.once('close', () => {
+      if (ext.held === res) ext.held = undefined;
+    });
+    if (ext.queue.length === 0) {
+      ext.idle = true;
+      this.wake();
+    }
+    this.serve(ext);
+  }
+
+  private async error(req: IncomingMessage, res: ServerResponse, phase: 'init' | 'exit'): Promise<void> {
+    const ext = this.identify(req, res);
+    if (!ext) return;
+    await readCapped(req, 1_048_576);
+    const raw = req.headers[EXTENSION_HEADER.errorType];
+    const errorType = typeof raw === 'string' && ERROR_TYPE_PATTERN.test(raw) ? raw : 'Extension.Unknown';
+    this.logger.info({ extension: ext.name, errorType, phase }, `extension reported an ${phase} error`);
+    this.failureDeferred.resolve({ errorType, extension: ext.name, phase });
+    send(res, 202, Buffer.from('{"status":"OK"}\n'));
+  }
+
+  private wake(): void {
+    this.idleWaiters = this.idleWaiters.filter((w) => !w());
+  }
+}

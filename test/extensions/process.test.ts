@@ -1,0 +1,103 @@
+// Extensions API on the process runner: AWS's public sample extensions (unchanged) as a layer, and faulty extensions.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+
+const TEMPLATE = join(fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url)), 'template.yaml');
+
+function running(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+async function start(logs: FunctionLogChunk[]) {
+  return createEmulator({ template: TEMPLATE, runner: 'process', logLevel: 'silent', lambdaPort: false, requestIds: 'sequential', onFunctionOutput: (c) => logs.push(c) });
+}
+
+describe('extensions on the process runner', () => {
+  it('runs the Node.js and Python sample extensions through init, two invocations and shutdown, in order', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    const first = await emu.invoke('WithSamples', { n: 1 });
+    expect(first.ok).toBe(true);
+    expect(first.value).toEqual({ ok: true, event: { n: 1 } });
+    const second = await emu.invoke('WithSamples', { n: 2 });
+    expect(second.ok).toBe(true);
+    expect(second.initDurationMs).toBeUndefined();
+    await emu.close();
+    const text = logs.map((c) => c.text).join('');
+    const lines = text.split('\n');
+    const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+    // Init: each extension registers and waits for an event before the function runs.
+    const pyRegistered = at(/\[python-example-extension\] Registered with ID: [0-9a-f-]{36}/);
+    const nodeRegistered = at(/^extensionId [0-9a-f-]{36}/);
+    const firstStart = at(/^START RequestId: /);
+    expect(pyRegistered).toBeGreaterThanOrEqual(0);
+    expect(nodeRegistered).toBeGreaterThanOrEqual(0);
+    expect(pyRegistered).toBeLessThan(firstStart === -1 ? Infinity : lines.length);
+    // Invoke: both extensions get INVOKE for each request, with the Extensions API fields.
+    const invokes = lines.filter((l) => l.includes('[python-example-extension] Received event:')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
+    expect(invokes).toHaveLength(2);
+    expect(invokes.map((e) => e.requestId)).toEqual([first.requestId, second.requestId]);
+    for (const e of invokes) {
+      expect(e).toMatchObject({ eventType: 'INVOKE', invokedFunctionArn: expect.stringContaining(':function:WithSamples'), tracing: { type: 'X-Amzn-Trace-Id', value: expect.stringMatching(/^Root=1-/) } });
+      expect(typeof e.deadlineMs).toBe('number');
+    }
+    expect(lines.filter((l) => l === 'invoke')).toHaveLength(2);
+    // Shutdown: both got SHUTDOWN and exited on their own.
+    const pyShutdown = at(/\[python-example-extension\] Received SHUTDOWN event\. Exiting\./);
+    const nodeShutdown = at(/^shutdown \{/);
+    expect(pyShutdown).toBeGreaterThan(at(/Received event:.*INVOKE/));
+    expect(nodeShutdown).toBeGreaterThan(0);
+    expect(text).toContain("eventType: 'SHUTDOWN'");
+    expect(text).toContain("shutdownReason: 'spindown'");
+    expect(running('python-example-extension/extension.py')).toEqual([]);
+    expect(running('nodejs-example-extension/index.js')).toEqual([]);
+  }, 30_000);
+
+  it('fails the init with Extension.Crash when an extension dies at init, and nothing is left running', async () => {
+    const logs: FunctionLogChunk[] = [];
+    await using emu = await start(logs);
+    const result = await emu.invoke('Crash', {});
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatchObject({ errorType: 'Extension.Crash', errorMessage: expect.stringContaining('Extension crasher exited during init: exit status 3') });
+    expect(logs.map((c) => c.text).join('')).toContain('crasher starting');
+    const again = await emu.invoke('Crash', {});
+    expect(again.value).toMatchObject({ errorType: 'Extension.Crash' });
+    expect((await emu.invoke('Plain', { p: 1 })).value).toEqual({ ok: true, event: { p: 1 } });
+  }, 30_000);
+
+  it('times out the init of an extension that never calls /event/next, kills it, and the function next works', async () => {
+    await using emu = await start([]);
+    const result = await emu.invoke('Silent', {});
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect(running('faults/silent/extensions/silent')).toEqual([]);
+  }, 30_000);
+
+  it('kills an extension that does not finish within 2 s of SHUTDOWN', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    expect((await emu.invoke('Slow', {})).ok).toBe(true);
+    const t0 = Date.now();
+    await emu.close();
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(1900);
+    expect(took).toBeLessThan(15_000);
+    const text = logs.map((c) => c.text).join('');
+    expect(text).toContain('slow got INVOKE');
+    expect(text).toContain('slow got SHUTDOWN');
+    expect(running('faults/slow/extensions/slow')).toEqual([]);
+  }, 30_000);
+
+  it('runs the runtime through AWS_LAMBDA_EXEC_WRAPPER', async () => {
+    await using emu = await start([]);
+    expect((await emu.invoke('Wrapped', {})).value).toEqual({ wrapped: 'wrapper.sh' });
+    expect((await emu.invoke('Plain', {})).value).toEqual({ ok: true, event: {} });
+  }, 30_000);
+});
