@@ -13,6 +13,8 @@ import { headerLines, headerValue, splitUrl, type GatewayRequest, type HeaderLin
 import type { GatewayResponse } from './response.js';
 import { matchRequest, ownerOf, type RouteTable } from './router.js';
 import { HEADER } from './wire.js';
+import { applyAllow, authView } from './auth-gate.js';
+import { authorize, type AuthorizationDeps } from './auth/index.js';
 
 /** What the gateway needs, injected by the server (and by tests). */
 export interface GatewayDeps {
@@ -24,6 +26,8 @@ export interface GatewayDeps {
   settings: GatewaySettings;
   /** Integration timeout per API kind, ms. */
   timeoutsMs: Record<ApiKind, number>;
+  /** Authorizers and API keys, made once per gateway; absent with `--disable-authorizer` (routes are open). */
+  authorization?: AuthorizationDeps;
 }
 
 /** The outcome of one request: the response, and whether the function was invoked (for logs and tests). */
@@ -97,7 +101,18 @@ export class Gateway {
     });
     const fail = (reason: GatewayErrorReason, invoked: boolean) => finish(gatewayError(profile, reason), invoked);
 
-    const payload = Buffer.from(JSON.stringify(profile.buildEvent(req, match, identity, this.deps.settings)));
+    const event = profile.buildEvent(req, match, identity, this.deps.settings);
+    // After the route match and CORS preflight, before the integration: the authorizer and the API key decide.
+    if (route.auth && this.deps.authorization) {
+      const decision = await authorize(route.auth, authView(req, match, identity, this.deps.settings, event), this.deps.authorization);
+      if (!decision.allow) {
+        const level = decision.status >= 500 ? 'error' : 'info';
+        log()[level]({ status: decision.status }, `request refused: ${decision.reason}`);
+        return finish({ statusCode: decision.status, headers: Object.entries(decision.headers), body: Buffer.from(decision.body) }, false);
+      }
+      applyAllow(event, decision);
+    }
+    const payload = Buffer.from(JSON.stringify(event));
     // Lambda measures the serialised event: a body under 10 MB can still fail here once base64 grows it.
     const breach = checkEventSize(payload.length);
     if (breach) return finish(this.refuse(profile, identity, breach, req), false);

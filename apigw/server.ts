@@ -16,6 +16,7 @@ import type { KindProfile } from './kinds/index.js';
 import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
 import type { GatewayResponse } from './response.js';
 import { compileRoutes } from './router.js';
+import { ApiKeyStore, checkAuthorizerConfig, createAuthorization, type AuthorizationDeps, type JwksOverrides } from './auth/index.js';
 import { GATEWAY_DEFAULTS, HEADER } from './wire.js';
 
 /** Options of `startApiGateway`. */
@@ -40,6 +41,18 @@ export interface ApiGatewayOptions {
   accountId?: string;
   /** Region of the execute-api domain used when a request has no Host; default `us-east-1`. */
   region?: string;
+  /** Authorizers and API keys of the routes. */
+  auth?: GatewayAuthOptions;
+}
+
+/** Access-control options of the gateway. */
+export interface GatewayAuthOptions {
+  /** SAM's `--disable-authorizer`: every route is served as if it had no authorizer and no API key. */
+  disableAuthorizer?: boolean;
+  /** Issuer → local JWKS file or URL (JWT and Cognito authorizers). */
+  jwksOverrides?: JwksOverrides;
+  /** API key values accepted in `x-api-key` (the template's AWS::ApiGateway::ApiKey values plus local ones). */
+  apiKeys?: readonly string[];
 }
 
 /** A running API Gateway front end. */
@@ -73,6 +86,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const logger = (options.logger ?? silentLogger()).child({ component: 'apigw' });
   const table = compileRoutes(options.apis, options.routes);
   for (const note of table.notes) logger.warn(note);
+  const authorization = makeAuthorization(options, logger);
   const gateway = new Gateway({
     table,
     invokerFor: (name) => options.invokerFor(name),
@@ -81,6 +95,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ids: options.ids ?? randomRequestId,
     settings: { accountId: options.accountId ?? GATEWAY_DEFAULTS.accountId, region: options.region ?? GATEWAY_DEFAULTS.region },
     timeoutsMs: integrationTimeouts(options.integrationTimeoutMs),
+    ...(authorization ? { authorization } : {}),
   });
 
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
@@ -226,4 +241,31 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, pro
   for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
   head.push(`Content-Length: ${response.body.length}`, 'Connection: close');
   socket.end(`${head.join('\r\n')}\r\n\r\n${response.body.toString('utf8')}`);
+}
+
+/** Checks every authorizer once and builds the shared cache, JWKS resolver and key store; none when disabled. */
+function makeAuthorization(options: ApiGatewayOptions, logger: Logger): AuthorizationDeps | undefined {
+  const auth = options.auth ?? {};
+  const guarded = options.routes.filter((r) => r.auth);
+  if (auth.disableAuthorizer) {
+    if (guarded.length > 0) logger.warn(`--disable-authorizer: ${guarded.length} route(s) with an authorizer or API key are served open`);
+    return undefined;
+  }
+  const seen = new Set<object>();
+  for (const r of guarded) {
+    const a = r.auth!.authorizer;
+    if (a && !seen.has(a)) {
+      seen.add(a);
+      checkAuthorizerConfig(a);
+    }
+  }
+  const apiKeys = new ApiKeyStore();
+  for (const value of auth.apiKeys ?? []) apiKeys.addLocal(value);
+  if (guarded.some((r) => r.auth!.apiKeyRequired) && apiKeys.size === 0) logger.warn('routes require an API key but none is known: give one with --api-key (or an AWS::ApiGateway::ApiKey Value)');
+  return createAuthorization({
+    invokeAuthorizer: async (name, event) => options.invokerFor(name).invoke({ payload: event }),
+    clock: options.clock ?? systemClock,
+    ...(auth.jwksOverrides ? { jwksOverrides: auth.jwksOverrides } : {}),
+    apiKeys,
+  });
 }

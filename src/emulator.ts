@@ -238,6 +238,11 @@ class EmulatorInstance implements Emulator {
         port: this.opts.port,
         region: this.model.region,
         accountId: this.model.accountId,
+        auth: {
+          ...(this.opts.disableAuthorizer ? { disableAuthorizer: true } : {}),
+          ...(this.opts.jwksOverrides ? { jwksOverrides: this.opts.jwksOverrides } : {}),
+          apiKeys: [...(this.model.apiKeys ?? []), ...(this.opts.apiKeys ?? [])],
+        },
       });
       this.apiUrl = this.api.url;
     }

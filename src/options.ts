@@ -82,6 +82,12 @@ export interface EmulatorOptions {
   logFormat?: LogFormat;
   /** The emulator's own logger (overrides logLevel/logFormat). */
   logger?: Logger;
+  /** SAM's `--disable-authorizer`: serve every route as if it had no authorizer and no API key. */
+  disableAuthorizer?: boolean;
+  /** Issuer → local JWKS file or URL, for JWT and Cognito authorizers offline. */
+  jwksOverrides?: Record<string, string>;
+  /** API key values accepted in `x-api-key` besides the template's AWS::ApiGateway::ApiKey `Value`s. */
+  apiKeys?: readonly string[];
   /** Receives every function's output (START/END/REPORT included) as it is written. */
   onFunctionOutput?: (chunk: FunctionLogChunk) => void;
 }
@@ -159,6 +165,9 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   logFormat: oneOf('json', 'pretty', 'rie'),
   logger: (v) => (typeof v === 'object' && v !== null ? undefined : 'must be a pino logger'),
   onFunctionOutput: isFunction,
+  disableAuthorizer: isBoolean,
+  jwksOverrides: (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' && x !== '') ? undefined : 'must be an object of issuer → JWKS file or URL'),
+  apiKeys: (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : 'must be a list of non-empty strings'),
 };
 
 /** The template a user means: the given path, or template.yaml / template.yml in the working directory. */

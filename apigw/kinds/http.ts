@@ -5,7 +5,7 @@ import { applyHttpCors, httpPreflightResponse } from '../cors.js';
 import { buildEventV1 } from '../event-v1.js';
 import { buildEventV2, decodedRawPath } from '../event-v2.js';
 import { responseFromV1, responseFromV2 } from '../response.js';
-import { headerValue } from '../request.js';
+import { headerValue, safeDecode } from '../request.js';
 import { DEFAULT_ROUTE, DEFAULT_STAGE, HEADER, INTEGRATION_TIMEOUT_MS } from '../wire.js';
 import { RUNTIME_FAILURES, type KindProfile } from './profile.js';
 
@@ -35,6 +35,7 @@ export const HTTP_PROFILE: KindProfile = {
     match.route.payloadFormatVersion === '2.0'
       ? responseFromV2(payload)
       : responseFromV1(payload, { ...HTTP_V1_RESULT, accept: headerValue(lines, HEADER.accept), binaryMediaTypes: match.api.binaryMediaTypes }),
+  authPaths: (match) => ({ path: safeDecode(match.stagePath), resource: match.route.routeKey }),
   v1Event: {
     version: '1.0',
     keepsHeaderCase: false,

@@ -93,6 +93,8 @@ export interface KindProfile {
   buildEvent(req: GatewayRequest, match: IntegrationMatch, identity: RequestIdentity, settings: GatewaySettings): object;
   /** Lambda result → HTTP response, in the route's payload format. */
   parseResult(payload: Buffer, match: IntegrationMatch, lines: readonly HeaderLine[]): ParsedResult;
+  /** The `path` and `resource` a Lambda authorizer of this kind is shown (REST: as sent and the resource; HTTP: decoded and the route key). */
+  authPaths(match: IntegrationMatch): { path: string; resource: string };
   /** Payload 1.0 rules of this kind (the shared translator reads them). */
   v1Event: V1EventRules;
   v1Result: V1ResultRules;

@@ -40,6 +40,7 @@ export const REST_PROFILE: KindProfile = {
   buildEvent: (req, match, identity, settings) => buildEventV1(req, match, identity, settings),
   parseResult: (payload, match, lines) =>
     responseFromV1(payload, { ...REST_V1_RESULT, accept: headerValue(lines, HEADER.accept), binaryMediaTypes: match.api.binaryMediaTypes }),
+  authPaths: (match) => ({ path: match.stagePath, resource: match.route.path }),
   v1Event: {
     keepsHeaderCase: true,
     addedHeaderName: (name) => REST_ADDED_HEADER[name] ?? name,

@@ -21,6 +21,17 @@ const choice = (...values: string[]) => (v: string | true, flag: string) => {
 };
 const SERVING = ['start-api', 'start-lambda'];
 
+/** `ISSUER=FILE_OR_URL[,ISSUER=FILE_OR_URL]`: the issuer is split at the first `=` after its scheme. */
+function parseJwksOverrides(v: string | true, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of String(v).split(',').filter(Boolean)) {
+    const m = /^(https?:\/\/[^=]+)=(.+)$/.exec(pair);
+    if (!m) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" takes ISSUER=JWKS (an https issuer, then a file or URL), got "${pair}"`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
 export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'template', short: 't', value: true, field: 'template', parse: text, help: '-t, --template FILE            SAM template (default: template.yaml or template.yml here)' },
   { name: 'env-vars', short: 'n', value: true, field: 'envVars', parse: text, help: '-n, --env-vars FILE            function variables in SAM\'s JSON format ("Parameters" and per-function keys)' },
@@ -41,6 +52,9 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'function-url-ports', value: true, field: 'functionUrlPorts', parse: (v, f) => parseUrlPorts(String(v), f), only: ['start-api'], help: '--function-url-ports SPEC       Function URL ports: NAME=PORT,... (others derived from the name, 9100-9899), 0 (free ports) or none' },
   { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
   { name: 'allow-unsupported', value: false, field: 'allowUnsupported', parse: on, help: '--allow-unsupported            start even when a template feature makes a function unrunnable here (see emulate validate)' },
+  { name: 'disable-authorizer', value: false, field: 'disableAuthorizer', parse: on, only: ['start-api'], help: '--disable-authorizer           serve routes without running their authorizers or checking API keys (as SAM)' },
+  { name: 'jwks-override', value: true, field: 'jwksOverrides', parse: parseJwksOverrides, only: ['start-api'], help: '--jwks-override ISSUER=JWKS,.. JWT/Cognito issuer → local JWKS file or URL' },
+  { name: 'api-key', value: true, field: 'apiKeys', parse: (v) => String(v).split(',').filter(Boolean), only: ['start-api'], help: '--api-key KEY,..               API keys accepted in x-api-key (besides AWS::ApiGateway::ApiKey Values)' },
   { name: 'source-template', value: false, field: 'sourceTemplate', parse: on, help: '--source-template              serve template.yaml even when .aws-sam/build/template.yaml is newer' },
 ];
 

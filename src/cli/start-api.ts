@@ -1,5 +1,5 @@
 // `emulate start-api`: the API Gateway front end (HTTP API payload 2.0, REST payload 1.0) over the template's routes.
-import { formatFunctionUrls, formatRouteTable } from '../index.js';
+import { formatFunctionUrls, formatRouteTable, type RouteSpec } from '../index.js';
 import { commonHelp, serveCommand } from './common.js';
 
 export const START_API_HELP = `Usage: emulate start-api [options]
@@ -23,9 +23,18 @@ export function startApiCommand(argv: readonly string[]): Promise<number> {
   return serveCommand('start-api', argv, START_API_HELP, 3000, (emu) => {
     const urls = formatFunctionUrls(emu.functionUrls);
     if (emu.apiUrl === undefined && urls === '') return { error: 'the template has no HttpApi or Api events and no Function URLs; nothing to serve (see emulate validate)' };
-    const api = emu.apiUrl === undefined ? '' : `${formatRouteTable(emu, emu.apiUrl)}\nemulate start-api: Listening on ${emu.apiUrl}\n`;
+    const api = emu.apiUrl === undefined ? '' : `${formatRouteTable(emu, emu.apiUrl)}\n${authBanner(emu.routes, argv.includes('--disable-authorizer'))}emulate start-api: Listening on ${emu.apiUrl}\n`;
     // Without an API, the URLs are what listens (one line tools and scripts can wait for).
     const only = api === '' ? `emulate start-api: Listening on ${Object.values(emu.functionUrls).map((u) => u.url).join(' ')}\n` : '';
     return `${api}${urls}${only}`;
   });
+}
+
+/** One start-up line on access control: which authorizers guard how many routes, or that they are disabled. */
+function authBanner(routes: readonly RouteSpec[], disabled: boolean): string {
+  const guarded = routes.filter((r) => r.auth);
+  if (guarded.length === 0) return '';
+  if (disabled) return `emulate start-api: authorizers DISABLED (--disable-authorizer): ${guarded.length} route(s) with an authorizer or API key are served open\n`;
+  const names = [...new Set(guarded.map((r) => (r.auth!.authorizer ? `${r.auth!.authorizer.name} (${r.auth!.authorizer.kind})` : 'API key')))];
+  return `emulate start-api: ${guarded.length} route(s) guarded by ${names.join(', ')}\n`;
 }

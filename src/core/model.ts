@@ -1,4 +1,5 @@
 // The normalized model of a template, shared by the template reader, the runners and the API front end: functions, APIs, routes.
+import type { RouteAuth } from './auth.js';
 
 export type PackageType = 'Zip' | 'Image';
 export type Architecture = 'x86_64' | 'arm64';
@@ -139,6 +140,8 @@ export interface RouteSpec {
   functionName: string;
   /** The event's key under `Events`, absent for OpenAPI routes. */
   eventName?: string;
+  /** Authorizer, scopes and API key requirement; absent for an open route. */
+  auth?: RouteAuth;
 }
 
 /** Everything the template says that the emulator needs. */
@@ -156,6 +159,8 @@ export interface TemplateModel {
   /** Every API a route names, implicit ones included. */
   apis: ApiSpec[];
   routes: RouteSpec[];
+  /** `Value`s of the template's AWS::ApiGateway::ApiKey resources. */
+  apiKeys?: string[];
   /** What could not be resolved locally and was ignored, one line each with file, line and column. */
   warnings: string[];
   /** Warnings about features that make a function unrunnable here: the start fails on them unless `allowUnsupported` is set. */

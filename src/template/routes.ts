@@ -1,4 +1,5 @@
 // Api / HttpApi events, implicit and explicit AWS::Serverless::Api / HttpApi resources and inline OpenAPI → ApiSpec[] and RouteSpec[], settings per API.
+import { readApiAuth, readEventAuth, type ApiAuth } from './auth.js';
 import { readHttpCors, readRestCors } from './cors.js';
 import type { Resolver } from './intrinsics.js';
 import { PropertyReader, describe, type ReaderContext } from './properties.js';
@@ -25,6 +26,8 @@ interface ApiState {
   spec: ApiSpec;
   /** Where each route key was first defined, to report duplicates. */
   defined: Map<string, string>;
+  /** The API's Auth: authorizers, default, key requirement. */
+  auth: ApiAuth;
 }
 
 /** Where an event sends its routes: the id of an API, or nothing (already reported, or left out). */
@@ -47,7 +50,7 @@ export function readApisAndRoutes(
   for (const entry of apiEntries) {
     const kind = API_TYPES[entry.type]!;
     const reader = new PropertyReader(ctx, entry.properties, `Resources.${entry.logicalId}.Properties`, entry);
-    explicit.set(entry.logicalId, { spec: readApi(entry.logicalId, kind, false, reader), defined: new Map() });
+    explicit.set(entry.logicalId, { spec: readApi(entry.logicalId, kind, false, reader), defined: new Map(), auth: readApiAuth(reader, kind, ctx.functions) });
   }
 
   const implicitApi = (kind: ApiKind): ApiState => {
@@ -56,7 +59,7 @@ export function readApisAndRoutes(
     if (!state) {
       const raw = kind === 'rest' ? ctx.implicitProperties.rest : ctx.implicitProperties.http;
       const reader = new PropertyReader(ctx, raw, kind === 'rest' ? 'Globals.Api' : 'Globals.HttpApi');
-      state = { spec: readApi(id, kind, true, reader), defined: new Map() };
+      state = { spec: readApi(id, kind, true, reader), defined: new Map(), auth: readApiAuth(reader, kind, ctx.functions) };
       implicit.set(id, state);
     }
     return state;
@@ -89,6 +92,8 @@ export function readApisAndRoutes(
       if (!target) continue;
       const state = target.id === IMPLICIT_REST_API || target.id === IMPLICIT_HTTP_API ? implicitApi(kind) : explicit.get(target.id)!;
       const at = ctx.diag.at(ctx.positions.entry(events, eventName), `Resources.${entry.logicalId}.Properties.Events.${eventName}`);
+      const auth = readEventAuth(reader, kind, route.payloadFormatVersion, state.auth);
+      if (auth) route.auth = auth;
       addRoute(state, route, `${entry.logicalId}.Events.${eventName}`, at);
     }
   }
@@ -102,6 +107,9 @@ export function readApisAndRoutes(
       const key = state.spec.kind === 'http' && route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
       if (state.defined.has(key)) continue;
       state.defined.set(key, `${entry.logicalId}.DefinitionBody`);
+      // SAM adds DefaultAuthorizer to the definition's operations too; an operation's own `security` is not read.
+      const auth = readEventAuth(new PropertyReader(ctx, {}, `Resources.${entry.logicalId}.Properties.DefinitionBody`), state.spec.kind, route.payloadFormatVersion, state.auth);
+      if (auth) route.auth = auth;
       routes.push({ apiLogicalId: state.spec.logicalId, ...route });
     }
   }
