@@ -67,6 +67,14 @@ export interface EmulatorOptions {
   logFormat?: LogFormat;
   /** The emulator's own logger (overrides logLevel/logFormat). */
   logger?: Logger;
+  /** `--debug-port`: the debugged function's runtime starts under the Node inspector or debugpy on this port. */
+  debugPort?: number;
+  /** `--debug-function`: the function to debug (required when the template has several). */
+  debugFunction?: string;
+  /** `--debug-args`: Node flags (an `--inspect*` flag replaces the default `--inspect-brk`) or debugpy arguments. */
+  debugArgs?: string;
+  /** `--debugger-path`: host folder holding debugpy, put on PYTHONPATH (process runner) or mounted (Docker). */
+  debuggerPath?: string;
   /** Receives every function's output (START/END/REPORT included) as it is written. */
   onFunctionOutput?: (chunk: FunctionLogChunk) => void;
 }
@@ -134,6 +142,10 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   logFormat: oneOf('json', 'pretty', 'rie'),
   logger: (v) => (typeof v === 'object' && v !== null ? undefined : 'must be a pino logger'),
   onFunctionOutput: isFunction,
+  debugPort: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535 ? undefined : 'must be a port number from 1 to 65535'),
+  debugFunction: isString,
+  debugArgs: (v) => (typeof v === 'string' ? undefined : 'must be a string'),
+  debuggerPath: isString,
 };
 
 /** The template a user means: the given path, or template.yaml / template.yml in the working directory. */

@@ -39,6 +39,10 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },
   { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
   { name: 'source-template', value: false, field: 'sourceTemplate', parse: on, help: '--source-template              serve template.yaml even when .aws-sam/build/template.yaml is newer' },
+  { name: 'debug-port', short: 'd', value: true, field: 'debugPort', parse: (v, f) => parsePositiveInt(String(v), f), help: '-d, --debug-port PORT          start the debugged function under the Node inspector or debugpy on PORT' },
+  { name: 'debug-function', value: true, field: 'debugFunction', parse: text, help: '--debug-function NAME          the function to debug (required when there are several)' },
+  { name: 'debug-args', value: true, field: 'debugArgs', parse: text, help: '--debug-args "ARGS"            Node flags (--inspect runs without waiting) or debugpy arguments' },
+  { name: 'debugger-path', value: true, field: 'debuggerPath', parse: text, help: '--debugger-path DIR            folder holding debugpy (Python functions)' },
 ];
 
 /** Parses a template command's argv: the common flags (as options), its own extra flags, and positionals. */

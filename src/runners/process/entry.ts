@@ -17,6 +17,7 @@ function startProcessRunner(ctx: RunnerContext): Runner {
           region: ctx.region,
           ...(ctx.hostEnv !== undefined ? { hostEnv: ctx.hostEnv } : {}),
           logger: ctx.logger,
+          ...(ctx.debug?.logicalId === fn.logicalId ? { debug: ctx.debug } : {}),
         }),
       );
       launches.push(launch);
