@@ -6,6 +6,7 @@ import type { LocalCredential } from '../apigw/function-url/iam.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
+import { splitDebugArgs, type DebugTarget } from './core/debug.js';
 import { emuError } from './core/errors.js';
 import type { Runner, RunnerLaunch } from './core/runner.js';
 import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
@@ -85,6 +86,34 @@ export interface StreamedInvocation {
 }
 
 const MAX_LOG_CHUNKS = 10_000;
+/** The debugged function's Timeout and init limit while a debugger may hold it at a breakpoint: setTimeout's largest delay (24.8 days). */
+const SUSPENDED_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The function `--debug-port` debugs: `--debug-function`, or the template's only function (SAM asks for a name when there are several). */
+function debugTarget(opts: ResolvedOptions, functions: readonly FunctionSpec[]): DebugTarget | undefined {
+  if (opts.debugPort === undefined) {
+    if (opts.debugFunction !== undefined || opts.debugArgs !== undefined || opts.debuggerPath !== undefined) {
+      throw emuError('EMU_CONFIG_BAD_OPTION', opts.debugFunction !== undefined ? 'debugFunction' : opts.debugArgs !== undefined ? 'debugArgs' : 'debuggerPath', 'needs debugPort (--debug-port) too');
+    }
+    return undefined;
+  }
+  let fn: FunctionSpec | undefined;
+  if (opts.debugFunction !== undefined) {
+    fn = findFunction(functions, opts.debugFunction).fn;
+    if (!fn) throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `names no function of the template ("${opts.debugFunction}"); it has: ${functions.map((f) => f.functionName).join(', ')}`);
+  } else if (functions.length === 1) {
+    fn = functions[0]!;
+  } else {
+    throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `is required with debugPort when the template has several functions (--debug-function NAME; one of ${functions.map((f) => f.functionName).join(', ')})`);
+  }
+  return {
+    logicalId: fn.logicalId,
+    port: opts.debugPort,
+    args: splitDebugArgs(opts.debugArgs),
+    ...(opts.debuggerPath !== undefined ? { debuggerPath: opts.debuggerPath } : {}),
+  };
+}
+
 
 function idSource(choice: ResolvedOptions['requestIds']): IdSource {
   if (typeof choice === 'function') return choice;
@@ -172,6 +201,10 @@ class EmulatorInstance implements Emulator {
   private lambdaApi: InvokeApi | undefined;
   private api: ApiGatewayServer | undefined;
   private closing: Promise<void> | undefined;
+  private debug: DebugTarget | undefined;
+  /** Resolves once the debugged function's runtime has started (its debugger port is open). */
+  private debugLaunched!: Promise<void>;
+  private onDebugLaunched: () => void = () => {};
 
   constructor(
     private readonly opts: ResolvedOptions,
@@ -202,7 +235,10 @@ class EmulatorInstance implements Emulator {
     // Temporary folders (inline code, merged layers) of emulators that were killed, as containers are swept.
     const swept = sweepStaleTempDirs();
     if (swept.length > 0) this.logger.info({ removed: swept.length }, 'removed temporary folders a previous emulator left behind');
+    this.debug = debugTarget(this.opts, this.model.functions);
+    this.debugLaunched = new Promise((resolve) => (this.onDebugLaunched = resolve));
     this.runner = await selectRunner(this.opts.runner, {
+      ...(this.debug ? { debug: this.debug } : {}),
       logger: this.logger,
       region: this.model.region,
       hostEnv: this.opts.hostEnv,
@@ -249,7 +285,15 @@ class EmulatorInstance implements Emulator {
     await this.startFunctionUrls();
     if (this.opts.watch) this.watchCode();
     if (this.opts.warmContainers === 'EAGER') {
-      await Promise.all(this.model.functions.map((fn) => this.poolFor(fn).warm(1)));
+      await Promise.all(
+        this.model.functions.map((fn) => {
+          const warming = this.poolFor(fn).warm(1);
+          if (fn.logicalId !== this.debug?.logicalId) return warming;
+          // The debugged runtime may wait for its debugger before init: start-up waits only until its port is open.
+          warming.catch((err: unknown) => this.logger.error({ fn: fn.functionName, err }, 'the debugged function could not start'));
+          return Promise.race([this.debugLaunched, warming]);
+        }),
+      );
     }
   }
 
@@ -373,11 +417,14 @@ class EmulatorInstance implements Emulator {
     if (pool) return pool;
     let n = 0;
     const reserved = fn.reservedConcurrentExecutions;
+    // A debugged function runs in one environment (one debugger port), and invocations queue for it.
+    const debugged = fn.logicalId === this.debug?.logicalId;
     pool = new EnvironmentPool({
       functionName: fn.functionName,
       // Reserved concurrency is Lambda's own limit: beyond it Lambda throttles at once.
-      maxConcurrency: reserved ?? this.opts.maxConcurrency,
-      overflow: reserved !== undefined ? 'throttle' : 'queue',
+      maxConcurrency: debugged ? 1 : (reserved ?? this.opts.maxConcurrency),
+      overflow: reserved !== undefined && !debugged ? 'throttle' : 'queue',
+      ...(debugged ? { queueTimeoutMs: SUSPENDED_TIMEOUT_MS } : {}),
       queueTimeoutMs: this.opts.queueTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       scaleOutDelayMs: this.opts.scaleOutDelayMs,
@@ -390,13 +437,15 @@ class EmulatorInstance implements Emulator {
           functionArn: fn.functionArn,
           version: '$LATEST',
           ...(fn.handler ? { handler: fn.handler } : {}),
-          timeoutMs: fn.timeoutSeconds * 1000,
+          // A breakpoint must not end the invocation: the Timeout and the init limit are suspended while debugging.
+          timeoutMs: debugged ? SUSPENDED_TIMEOUT_MS : fn.timeoutSeconds * 1000,
+          ...(debugged ? { initTimeoutMs: SUSPENDED_TIMEOUT_MS } : {}),
           memorySizeMb: fn.memorySizeMb,
           logger: this.logger.child({ fn: fn.functionName }),
           output: (chunk, ended) => this.functionOutput(fn, chunk, ended),
           host: this.runner!.runtimeApiHost,
           ids: this.ids,
-          launch: await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn)),
+          launch: await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn)).then((launch) => (debugged ? this.announced(fn, launch) : launch)),
         }),
     });
     this.pools.set(fn.logicalId, pool);
@@ -414,6 +463,16 @@ class EmulatorInstance implements Emulator {
       this.launches.set(fn.logicalId, launch);
     }
     return launch;
+  }
+
+  /** The debugged function's Launch: each runtime it starts is announced with its debugger address. */
+  private announced(fn: FunctionSpec, launch: RunnerLaunch): RunnerLaunch {
+    return async (ctx) => {
+      const proc = await launch(ctx);
+      this.logger.info(`Debugger for ${fn.logicalId} listening on 127.0.0.1:${this.debug!.port}; waiting for it to attach`);
+      this.onDebugLaunched();
+      return proc;
+    };
   }
 
   /** The template's function names, for a coded error naming what exists. */

@@ -88,6 +88,14 @@ export interface EmulatorOptions {
   jwksOverrides?: Record<string, string>;
   /** API key values accepted in `x-api-key` besides the template's AWS::ApiGateway::ApiKey `Value`s. */
   apiKeys?: readonly string[];
+  /** `--debug-port`: the debugged function's runtime starts under the Node inspector or debugpy on this port. */
+  debugPort?: number;
+  /** `--debug-function`: the function to debug (required when the template has several). */
+  debugFunction?: string;
+  /** `--debug-args`: Node flags (an `--inspect*` flag replaces the default `--inspect-brk`) or debugpy arguments. */
+  debugArgs?: string;
+  /** `--debugger-path`: host folder holding debugpy, put on PYTHONPATH (process runner) or mounted (Docker). */
+  debuggerPath?: string;
   /** Receives every function's output (START/END/REPORT included) as it is written. */
   onFunctionOutput?: (chunk: FunctionLogChunk) => void;
 }
@@ -168,6 +176,10 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   disableAuthorizer: isBoolean,
   jwksOverrides: (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' && x !== '') ? undefined : 'must be an object of issuer → JWKS file or URL'),
   apiKeys: (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : 'must be a list of non-empty strings'),
+  debugPort: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535 ? undefined : 'must be a port number from 1 to 65535'),
+  debugFunction: isString,
+  debugArgs: (v) => (typeof v === 'string' ? undefined : 'must be a string'),
+  debuggerPath: isString,
 };
 
 /** The template a user means: the given path, or template.yaml / template.yml in the working directory. */

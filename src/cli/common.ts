@@ -56,6 +56,10 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'jwks-override', value: true, field: 'jwksOverrides', parse: parseJwksOverrides, only: ['start-api'], help: '--jwks-override ISSUER=JWKS,.. JWT/Cognito issuer → local JWKS file or URL' },
   { name: 'api-key', value: true, field: 'apiKeys', parse: (v) => String(v).split(',').filter(Boolean), only: ['start-api'], help: '--api-key KEY,..               API keys accepted in x-api-key (besides AWS::ApiGateway::ApiKey Values)' },
   { name: 'source-template', value: false, field: 'sourceTemplate', parse: on, help: '--source-template              serve template.yaml even when .aws-sam/build/template.yaml is newer' },
+  { name: 'debug-port', short: 'd', value: true, field: 'debugPort', parse: (v, f) => parsePositiveInt(String(v), f), help: '-d, --debug-port PORT          start the debugged function under the Node inspector or debugpy on PORT' },
+  { name: 'debug-function', value: true, field: 'debugFunction', parse: text, help: '--debug-function NAME          the function to debug (required when there are several)' },
+  { name: 'debug-args', value: true, field: 'debugArgs', parse: text, help: '--debug-args "ARGS"            Node flags (--inspect runs without waiting) or debugpy arguments' },
+  { name: 'debugger-path', value: true, field: 'debuggerPath', parse: text, help: '--debugger-path DIR            folder holding debugpy (Python functions)' },
 ];
 
 /** `--function-url-ports`: `0`, `none`, or `Name=PORT,...`. */

@@ -36,6 +36,8 @@ export async function invokeCommand(argv: readonly string[]): Promise<number> {
     // On a terminal, build and pull progress (info) shows as in start-api; piped, only warnings and errors.
     logLevel: process.stderr.isTTY ? 'info' : 'warn',
     ...options,
+    // `invoke NAME -d PORT` debugs the invoked function, as sam local invoke; the "Debugger for ..." line is info.
+    ...(options.debugPort !== undefined ? { logLevel: options.logLevel ?? 'info', debugFunction: options.debugFunction ?? parsed.positional[0] } : {}),
     port: false,
     lambdaPort: false,
     onFunctionOutput: (chunk) => void process.stderr.write(chunk.text),

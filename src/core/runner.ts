@@ -1,4 +1,5 @@
 // The Runner contract: where a runner's runtimes reach their Runtime API, how it launches a function's runtime, and how it closes.
+import type { DebugTarget } from './debug.js';
 import type { Launch } from './environment.js';
 import type { Logger } from './logger.js';
 import type { FunctionSpec } from './model.js';
@@ -28,6 +29,8 @@ export interface RunnerContext {
   sandbox?: boolean;
   dockerNetwork?: string;
   containerHost?: string;
+  /** The function a debugger attaches to (`--debug-port`), if any. */
+  debug?: DebugTarget;
   /** Entry of emulate's Node runtime client (runtime-api/clients), for runners that start runtimes on the host. */
   nodeClient: string;
   /** Entry of emulate's Python runtime client. */

@@ -32,6 +32,7 @@ async function startDockerRunner(ctx: RunnerContext, docker: DockerClient = crea
         ...(ctx.skipPull !== undefined ? { skipPull: ctx.skipPull } : {}),
         ...(ctx.sandbox !== undefined ? { sandbox: ctx.sandbox } : {}),
         ...networkOptions(ctx),
+        ...(ctx.debug?.logicalId === fn.logicalId ? { debug: ctx.debug } : {}),
       });
       launches.add(launch);
       launch.catch(() => launches.delete(launch));

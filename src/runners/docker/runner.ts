@@ -2,6 +2,7 @@
 import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageInspectInfo } from 'dockerode';
+import { nodeDebugFlags, type DebugTarget } from '../../core/debug.js';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
@@ -23,6 +24,8 @@ export interface DockerRunnerOptions extends DockerNetworkOptions {
   docker?: DockerClient;
   logger: Logger;
   region: string;
+  /** Set when this function is the one a debugger attaches to. */
+  debug?: DebugTarget;
   /** Host variables a function may see: none by default; a list of names, or true for all (as the process runner). */
   hostEnv?: readonly string[] | boolean;
   /** The host's environment that `hostEnv` reads (default process.env). */
@@ -126,6 +129,21 @@ async function imageOfImageFunction(docker: DockerClient, fn: FunctionSpec, opti
 const pullBound = (options: DockerRunnerOptions) =>
   options.pullInactivityTimeoutMs !== undefined ? { pullInactivityTimeoutMs: options.pullInactivityTimeoutMs } : {};
 
+/**
+ * The debugged function's container: Node reads the inspector flags from NODE_OPTIONS (the base image's
+ * bootstrap starts node, which honours it), and with host networking the inspector's 127.0.0.1:PORT is
+ * the host's. Other networks and Python are refused with a reason rather than left unreachable.
+ */
+function debugEnvironment(fn: FunctionSpec, env: Record<string, string>, debug: DebugTarget, networkMode: string): void {
+  if (!/^nodejs\d+\.x$/.test(fn.runtime ?? '')) {
+    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `the Docker runner debugs Node (nodejs*.x Zip) functions only; debug ${fn.runtime ?? 'this function'} with --runner process`);
+  }
+  if (networkMode !== 'host') {
+    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `debugging in a container needs host networking (the inspector listens on 127.0.0.1:${debug.port}); drop --docker-network ${networkMode} or use --runner process`);
+  }
+  env.NODE_OPTIONS = [...(env.NODE_OPTIONS ? [env.NODE_OPTIONS] : []), ...nodeDebugFlags(debug)].join(' ');
+}
+
 async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRunnerOptions): Promise<Prepared> {
   const logger = options.logger;
   const progress: ProgressSink = options.onProgress ?? ((line) => logger.info({ fn: fn.functionName }, line));
@@ -150,6 +168,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     network,
   };
 
+  if (options.debug) debugEnvironment(fn, env, options.debug, network.networkMode);
   if (fn.packageType === 'Image') {
     const { name, info } = await imageOfImageFunction(docker, fn, options, progress, network.networkMode);
     const own = imageEnv(info);

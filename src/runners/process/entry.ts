@@ -19,6 +19,7 @@ function startProcessRunner(ctx: RunnerContext): Runner {
           ...(ctx.hostEnv !== undefined ? { hostEnv: ctx.hostEnv } : {}),
           logger: ctx.logger,
           warned,
+          ...(ctx.debug?.logicalId === fn.logicalId ? { debug: ctx.debug } : {}),
         }),
       );
       launches.push(launch);

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { debugpyArgs, nodeDebugFlags, type DebugTarget } from '../../core/debug.js';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
@@ -24,12 +25,16 @@ export interface ProcessRunnerOptions {
   logger: Logger;
   /** Functions already warned about (runtime version), so that each is named once per runner. */
   warned?: Set<string>;
+  /** Set when this function is the one a debugger attaches to. */
+  debug?: DebugTarget;
 }
 
 /** How one runtime family starts on the host. */
 interface Command {
   file: string;
   args: string[];
+  /** The runtime client's folder (LAMBDA_RUNTIME_DIR); the executable's when absent. */
+  runtimeDir?: string;
   /** Extra module search paths for the runtime (layers). */
   searchPath?: { name: 'NODE_PATH' | 'PYTHONPATH'; dirs: string[] };
 }
@@ -58,6 +63,14 @@ function findPython(runtime: string, path: string | undefined): string | undefin
   return interpreters.get(key);
 }
 
+/** A debugged Python function needs debugpy importable by its interpreter (or under --debugger-path): a clear error otherwise. */
+function assertDebugpy(fn: FunctionSpec, python: string, dirs: readonly string[], path: string | undefined): void {
+  const probe = spawnSync(python, ['-c', 'import debugpy'], { encoding: 'utf8', env: { PATH: path ?? '', PYTHONPATH: dirs.join(delimiter) }, timeout: 10_000 });
+  if (probe.status !== 0) {
+    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `debugging a Python function needs debugpy, and ${python} cannot import it${dirs.length ? ` (nor from --debugger-path ${dirs.join(', ')})` : ''}; install it (pip install debugpy) or pass --debugger-path DIR holding it`);
+  }
+}
+
 /** The directory a function's code runs in (inline code is written to a fresh temporary directory). */
 function codeDirectory(fn: FunctionSpec): string {
   switch (fn.code.kind) {
@@ -84,7 +97,8 @@ function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunne
     const major = runtime.slice(6, -2);
     return {
       file: process.execPath,
-      args: [options.nodeClient],
+      args: [...(options.debug ? nodeDebugFlags(options.debug) : []), options.nodeClient],
+      runtimeDir: dirname(options.nodeClient),
       // Lambda puts /opt/nodejs/node_modules and /opt/nodejs/nodeNN/node_modules on NODE_PATH.
       searchPath: { name: 'NODE_PATH', dirs: localLayers.flatMap((d) => [join(d, 'nodejs', `node${major}`, 'node_modules'), join(d, 'nodejs', 'node_modules')]) },
     };
@@ -92,11 +106,14 @@ function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunne
   if (/^python3\.\d+$/.test(runtime)) {
     const python = findPython(runtime, hostPath);
     if (!python) throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `${runtime} needs python3 on PATH for the process runner`);
+    const debuggerDirs = options.debug?.debuggerPath ? [options.debug.debuggerPath] : [];
+    if (options.debug) assertDebugpy(fn, python, debuggerDirs, hostPath);
     return {
       file: python,
       // -B: no __pycache__ folders in the user's code (Lambda's /var/task is read-only).
-      args: ['-B', options.pythonClient],
-      searchPath: { name: 'PYTHONPATH', dirs: localLayers.flatMap((d) => [join(d, 'python'), join(d, 'python', 'lib', runtime, 'site-packages')]) },
+      args: ['-B', ...(options.debug ? ['-m', 'debugpy', ...debugpyArgs(options.debug)] : []), options.pythonClient],
+      runtimeDir: dirname(options.pythonClient),
+      searchPath: { name: 'PYTHONPATH', dirs: [...localLayers.flatMap((d) => [join(d, 'python'), join(d, 'python', 'lib', runtime, 'site-packages')]), ...debuggerDirs] },
     };
   }
   if (runtime.startsWith('provided')) {
@@ -123,7 +140,7 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
     if (fn.code.kind === 'inline') rmSync(codeDir, { recursive: true, force: true });
     throw err;
   }
-  const env = lambdaEnvironment(fn, codeDir, dirname(command.args[0] ?? command.file), options);
+  const env = lambdaEnvironment(fn, codeDir, command.runtimeDir ?? dirname(command.file), options);
   if (command.searchPath && command.searchPath.dirs.length > 0) {
     const existing = env[command.searchPath.name];
     env[command.searchPath.name] = [...command.searchPath.dirs, ...(existing ? [existing] : [])].join(delimiter);
