@@ -19,7 +19,7 @@ import { EnvironmentPool } from './pool/pool.js';
 import { selectRunner } from './runners/select.js';
 import { sweepStaleTempDirs } from './core/temp-dirs.js';
 import { readTemplate } from './template/index.js';
-import { CodeBuilds, chooseTemplate } from './build/index.js';
+import { cacheDirFor, CodeBuilds, chooseTemplate, provideLayers } from './build/index.js';
 
 /** What `emu.invoke` gives back: the invocation result, plus the payload parsed as JSON when it is JSON. */
 export type InvocationOutcome = InvokeResult & {
@@ -149,12 +149,15 @@ export function findFunction(functions: readonly FunctionSpec[], ref: string): {
   return { fn, qualifier, name };
 }
 
-function readModel(opts: ResolvedOptions): Promise<TemplateModel> {
-  return readTemplate(opts.template, {
+async function readModel(opts: ResolvedOptions): Promise<TemplateModel> {
+  const model = await readTemplate(opts.template, {
     ...(opts.parameterOverrides !== undefined ? { parameterOverrides: opts.parameterOverrides } : {}),
     ...(opts.envVars !== undefined ? { envVarsFile: opts.envVars } : {}),
     region: opts.region,
   });
+  // Layers named by ARN come from --layer / --layer-cache, or are named here with where they were looked for.
+  const provided = provideLayers(model.functions, { layers: opts.layers, layerCache: opts.layerCache, cacheDir: cacheDirFor(model.templateDir) });
+  return { ...model, functions: provided.functions, warnings: [...model.warnings, ...provided.warnings] };
 }
 
 /** Reads the template the options name (default template.yaml/.yml in cwd), as `emulate validate` does. */

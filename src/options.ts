@@ -59,6 +59,10 @@ export interface EmulatorOptions {
   watch?: boolean;
   /** Serve template.yaml even when SAM's .aws-sam/build/template.yaml is newer. */
   sourceTemplate?: boolean;
+  /** Layer ARN (with or without version) → local folder or .zip with its content, for layers not in the template. */
+  layers?: Readonly<Record<string, string>>;
+  /** Folder of downloaded layers (`Name-Version[-hash][.zip]`; default SAM's ~/.aws-sam/layers-pkg). */
+  layerCache?: string;
   /** Start even when the template uses features that make a function unrunnable here (`emulate validate` lists them). */
   allowUnsupported?: boolean;
   /** Host variables functions may see: none by default, a list of names, or true for all. */
@@ -162,6 +166,8 @@ const CHECKS: Record<keyof EmulatorOptions, Check> = {
   watch: isBoolean,
   sourceTemplate: isBoolean,
   allowUnsupported: isBoolean,
+  layers: (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' && x !== '') ? undefined : 'must be an object of layer ARN → folder or .zip'),
+  layerCache: isString,
   hostEnv: (v) => (typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : 'must be true, false or a list of variable names'),
   skipPullImage: isBoolean,
   dockerNetwork: isString,

@@ -11,6 +11,7 @@ import { unpackArchive } from './zip.js';
 
 export { unpackArchive } from './zip.js';
 export { chooseTemplate } from './sam-build.js';
+export { provideLayers, type LayerSources } from './layers.js';
 
 /** The cache folder of a project: node_modules/.cache/emulate beside the template when there is a node_modules, else the OS cache dir. */
 export function cacheDirFor(templateDir: string): string {

@@ -32,6 +32,17 @@ function parseJwksOverrides(v: string | true, flag: string): Record<string, stri
   return out;
 }
 
+/** `ARN=PATH[,ARN=PATH]`: an ARN holds no `=`, so each pair splits at its first one. */
+function parseLayerMap(v: string | true, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of String(v).split(',').filter(Boolean)) {
+    const m = /^(arn:[^=]+:layer:[^=]+)=(.+)$/.exec(pair);
+    if (!m) throw emuError('EMU_CLI_BAD_FLAG', `option "--${flag}" takes LAYER_ARN=FOLDER_OR_ZIP, got "${pair}"`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
 export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'template', short: 't', value: true, field: 'template', parse: text, help: '-t, --template FILE            SAM template (default: template.yaml or template.yml here)' },
   { name: 'env-vars', short: 'n', value: true, field: 'envVars', parse: text, help: '-n, --env-vars FILE            function variables in SAM\'s JSON format ("Parameters" and per-function keys)' },
@@ -51,6 +62,9 @@ export const COMMON_FLAGS: readonly OptionFlag[] = [
   { name: 'host', value: true, field: 'host', parse: text, only: SERVING, help: '--host ADDRESS                 address to listen on (default 127.0.0.1)' },
   { name: 'function-url-ports', value: true, field: 'functionUrlPorts', parse: (v, f) => parseUrlPorts(String(v), f), only: ['start-api'], help: '--function-url-ports SPEC       Function URL ports: NAME=PORT,... (others derived from the name, 9100-9899), 0 (free ports) or none' },
   { name: 'watch', value: false, field: 'watch', parse: on, only: SERVING, help: '--watch                        restart a function\'s environments when its code changes' },
+  { name: 'layer', value: true, field: 'layers', parse: parseLayerMap, help: '--layer ARN=PATH,..            a layer named by ARN in the template → local folder or .zip (no download)' },
+  { name: 'layer-cache', value: true, field: 'layerCache', parse: text, help: '--layer-cache DIR              folder of downloaded layers as Name-Version[-hash][.zip] (default ~/.aws-sam/layers-pkg)' },
+  { name: 'layer-cache-basedir', value: true, field: 'layerCache', parse: text, help: '--layer-cache-basedir DIR      SAM\'s spelling of --layer-cache' },
   { name: 'allow-unsupported', value: false, field: 'allowUnsupported', parse: on, help: '--allow-unsupported            start even when a template feature makes a function unrunnable here (see emulate validate)' },
   { name: 'disable-authorizer', value: false, field: 'disableAuthorizer', parse: on, only: ['start-api'], help: '--disable-authorizer           serve routes without running their authorizers or checking API keys (as SAM)' },
   { name: 'jwks-override', value: true, field: 'jwksOverrides', parse: parseJwksOverrides, only: ['start-api'], help: '--jwks-override ISSUER=JWKS,.. JWT/Cognito issuer → local JWKS file or URL' },

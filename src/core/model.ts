@@ -41,7 +41,8 @@ export interface ImageConfig {
 /** One layer of a function. Local layers are directories to place at `/opt`. */
 export type LayerSpec =
   | { kind: 'local'; logicalId: string; arn: string; contentDir: string }
-  | { kind: 'remote'; arn: string };
+  /** Named by ARN only; `at` is where the template names it (file:line:col: property). */
+  | { kind: 'remote'; arn: string; at?: string };
 
 /** CORS settings as configured (not yet AWS's behaviour); empty lists mean "not set". */
 export interface CorsSpec {

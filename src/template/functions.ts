@@ -368,8 +368,8 @@ function readFunctionLayers(entry: ResourceEntry, props: PropertyReader, package
       layers.push(local);
       return;
     }
-    ctx.diag.warn(`${props.at('Layers', i)}: layer "${item}" is not in this template and is not downloaded; the function runs without it`);
-    layers.push({ kind: 'remote', arn: item });
+    // Provided from --layer / --layer-cache before a runner sees it, or named at start-up (src/build/layers.ts).
+    layers.push({ kind: 'remote', arn: item, at: props.at('Layers', i) });
   });
   return layers;
 }

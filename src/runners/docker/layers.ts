@@ -20,7 +20,8 @@ export interface LayerMount {
  */
 export function prepareLayers(fn: FunctionSpec, logger: Logger): LayerMount {
   for (const layer of fn.layers) {
-    if (layer.kind === 'remote') logger.warn({ fn: fn.functionName, layer: layer.arn }, 'layer is not local and is skipped');
+    // Start-up has named it already, with where it was looked for (src/build/layers.ts).
+    if (layer.kind === 'remote') logger.debug({ fn: fn.functionName, layer: layer.arn }, 'layer is not local and is skipped');
   }
   const dirs = fn.layers.flatMap((layer) => (layer.kind === 'local' ? [layer.contentDir] : []));
   if (dirs.length === 0) return { source: undefined, dispose: () => {} };
