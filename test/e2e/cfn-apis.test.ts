@@ -68,3 +68,21 @@ describe('explicit REST (RestApi/Resource/Method) and HTTP (Route/Integration/St
     expect(res.status).not.toBe(200);
   });
 });
+
+// AWS's own "Lambda Proxy" example of AWS::ApiGateway::Method (see the fixture's SOURCE.md).
+describe("AWS's Lambda Proxy example (RestApi, {proxy+} Resource, ANY Method with AWS_PROXY)", () => {
+  let cli: RunningCli;
+  beforeAll(async () => {
+    cli = await startCli(['start-api', '-t', 'fixtures/templates/cfn-lambda-simple-proxy/template.yaml', '--runner', 'process', '-p', '0']);
+  });
+  afterAll(() => cli.stop());
+
+  it('answers under the Deployment stage and at the root, with the REST proxy event of each form', async () => {
+    const staged = await fetch(`${cli.url}/test/pets/7`, { method: 'PUT', body: '{}' });
+    expect(staged.status).toBe(200);
+    expect(await staged.json()).toEqual({ resource: '/{proxy+}', path: '/pets/7', proxy: 'pets/7', stage: 'test', contextPath: '/test/pets/7', method: 'PUT' });
+    const root = await fetch(`${cli.url}/pets/8`);
+    expect(root.status).toBe(200);
+    expect(await root.json()).toMatchObject({ path: '/pets/8', proxy: 'pets/8', stage: 'test', method: 'GET' });
+  });
+});
