@@ -61,6 +61,8 @@ const QUIET_TURNS = 3;
 /** Output chunks arriving after the answer that make a flood, and how long (ms) a flood must be quiet before END. */
 const FLOOD_CHUNKS = 16;
 const FLOOD_QUIET_MS = 10;
+/** How long (ms) output that stopped mid-line must be quiet before END: the rest of the line is usually still in the pipe. */
+const OPEN_LINE_QUIET_MS = 50;
 
 /** Starts an environment's Runtime API listener; the runtime itself starts lazily (or on `prepare()`). */
 export async function createEnvironment(options: EnvironmentOptions): Promise<ExecutionEnvironment> {
@@ -93,6 +95,8 @@ class Environment implements ExecutionEnvironment {
   private busy = false;
   /** Counts output chunks, to tell when a runtime's pipe has gone quiet. */
   private chunksSeen = 0;
+  /** The last output chunk did not end a line (a container's log stream under load splits lines). */
+  private openLine = false;
 
   constructor(
     private readonly options: EnvironmentOptions,
@@ -445,7 +449,7 @@ class Environment implements ExecutionEnvironment {
     // and a flood of it (a container's log stream under load stalls for milliseconds) until quiet for longer.
     const drainStart = this.chunksSeen;
     for (let turns = 0, quiet = 0; turns < MAX_DRAIN_TURNS; turns++) {
-      const quietNeeded = this.chunksSeen - drainStart >= FLOOD_CHUNKS ? FLOOD_QUIET_MS : QUIET_TURNS;
+      const quietNeeded = this.openLine ? OPEN_LINE_QUIET_MS : this.chunksSeen - drainStart >= FLOOD_CHUNKS ? FLOOD_QUIET_MS : QUIET_TURNS;
       if (quiet >= quietNeeded) break;
       const seen = this.chunksSeen;
       await (turns < QUIET_TURNS ? nextTurn() : sleep(1));
@@ -475,6 +479,7 @@ class Environment implements ExecutionEnvironment {
   private emit(chunk: string | Buffer, ended = false): void {
     if (this.closed) return;
     this.chunksSeen++;
+    if (chunk.length > 0) this.openLine = !ended && (typeof chunk === 'string' ? !chunk.endsWith('\n') : chunk[chunk.length - 1] !== 0x0a);
     this.options.output(chunk, ended);
     if (!this.collecting) return;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatTemplateSummary, readTemplate } from '../../src/template/index.js';
+import { loadTemplate } from '../../src/index.js';
 import { fixture } from './helpers.js';
 
 describe('formatTemplateSummary', () => {
@@ -27,10 +28,12 @@ describe('formatTemplateSummary', () => {
     const image = formatTemplateSummary(await readTemplate(fixture('image')));
     expect(image).toContain('  BuiltImageFunction  Image    -            build app/Dockerfile ');
     expect(image).toContain('  ReadyImageFunction  Image    app.handler  123456789012.dkr.ecr.us-east-1.amazonaws.com/ready:latest  30s      128 MB');
-    const intrinsics = formatTemplateSummary(await readTemplate(fixture('intrinsics')));
+    // As `emulate validate` reads it: the template's warnings, then the remote layer nobody provided.
+    const intrinsics = formatTemplateSummary(await loadTemplate({ template: fixture('intrinsics') }));
     expect(intrinsics).toContain('  api-dev (ApiFunction)       nodejs20.x  index.handler   src/api        10s      256 MB');
     expect(intrinsics).toContain('  plain-lambda (PlainLambda)  python3.12  index.handler   (inline code)  3s       128 MB');
-    expect(intrinsics).toContain(`\nWarnings (2)\n  ${fixture('intrinsics')}:106:11: `);
+    expect(intrinsics).toMatch(/\nWarnings \(2\)\n {2}\S*fixtures\/templates\/intrinsics\/template\.yaml:106:11: /);
+    expect(intrinsics).toMatch(/:81:\d+: .*arn:aws:lambda:us-east-1:123456789012:layer:remote-tools:3/);
     const http = formatTemplateSummary(await readTemplate(fixture('http-api')));
     expect(http).toContain([
       '  METHOD  PATH            API                       STAGE     PAYLOAD  FUNCTION',
