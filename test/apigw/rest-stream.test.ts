@@ -1,4 +1,5 @@
 // start-api streams a REST route whose integration has ResponseTransferMode STREAM (SAM Api event, CloudFormation, OpenAPI), through undici on the process runner.
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,18 @@ describe('ResponseTransferMode in CloudFormation and OpenAPI', () => {
     const model = await loadTemplate({ template: fileURLToPath(new URL('../../fixtures/rest-stream/cloudformation.yaml', import.meta.url)) });
     const byPath = Object.fromEntries(model.routes.map((r) => [r.path, r.responseTransferMode]));
     expect(byPath).toEqual({ '/events': 'STREAM', '/feed': 'STREAM' });
+  });
+
+  it('refuses a ResponseTransferMode other than STREAM or BUFFERED, naming file, line and property', async () => {
+    const file = fileURLToPath(new URL(`../../fixtures/rest-stream/bad-mode-${process.pid}.yaml`, import.meta.url));
+    writeFileSync(
+      file,
+      ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  Fn:', '    Type: AWS::Serverless::Function', '    Properties:', '      Runtime: nodejs20.x', '      CodeUri: src/', '      Handler: sse.handler', '      Events:', '        E:', '          Type: Api', '          Properties:', '            Path: /x', '            Method: GET', '            ResponseTransferMode: FAST', ''].join('\n'),
+    );
+    try {
+      await expect(loadTemplate({ template: file })).rejects.toThrow(/:15:\d+: .*ResponseTransferMode: "FAST" must be STREAM or BUFFERED/);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
