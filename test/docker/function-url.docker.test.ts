@@ -96,7 +96,7 @@ describe.skipIf(!dockerAvailable)('Function URLs on the Docker runner (real aws-
     expect(await next.body.text()).toBe('data: one\n\ndata: two\n\n');
   }, 60_000);
 
-  it('streams InvokeWithResponseStream to @aws-sdk/client-lambda: chunks 1 s apart, InvokeComplete with Tail logs, and a mid-stream error', async () => {
+  it('streams InvokeWithResponseStream to @aws-sdk/client-lambda: chunks 1 s apart, InvokeComplete with Tail logs, a mid-stream error and a Timeout mid-stream', async () => {
     const lambda = new LambdaClient({ endpoint: emu.lambdaUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
     try {
       const started = Date.now();
@@ -122,8 +122,14 @@ describe.skipIf(!dockerAvailable)('Function URLs on the Docker runner (real aws-
       const end = events.at(-1)!.InvokeComplete!;
       expect(end.ErrorCode).toBe('Unhandled');
       expect(JSON.parse(end.ErrorDetails!)).toMatchObject({ errorType: 'TypeError', errorMessage: 'raw stream broke' });
+
+      const stalled = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: 'StallFunction', Payload: Buffer.from('{"rawPath":"/stall"}') }));
+      const stallEvents = [];
+      for await (const event of stalled.EventStream!) stallEvents.push(event);
+      expect(Buffer.concat(stallEvents.filter((e) => e.PayloadChunk).map((e) => e.PayloadChunk!.Payload!)).toString()).toContain('data: one');
+      expect(stallEvents.at(-1)!.InvokeComplete!.ErrorCode).toBe('Sandbox.Timedout');
     } finally {
       lambda.destroy();
     }
-  }, 60_000);
+  }, 90_000);
 });
