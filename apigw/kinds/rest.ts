@@ -58,7 +58,7 @@ export const REST_PROFILE: KindProfile = {
   // ResponseTransferMode STREAM: the function is invoked with InvokeWithResponseStream and its output passed on as it comes.
   delivery: (route) => (route.responseTransferMode === 'STREAM' ? 'streamed' : 'buffered'),
   // "metadata JSON, then 8 null bytes" with `headers`, `multiValueHeaders`, `cookies`, `statusCode`, within the
-  // first 16 KB of the stream (API Gateway Developer Guide, response-transfer-mode-lambda.html).
+  // first 16 KB of the stream (API Gateway Developer Guide, response-transfer-mode-lambda.html; the 16 KB as public notes of that page give it).
   streamPrelude: () => new PreludeReader(16 * 1024, { multiValueHeaders: true, delimiterRequired: true }),
 
   errors: {
