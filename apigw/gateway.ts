@@ -1,13 +1,15 @@
 // One request through API Gateway: route, preflight, event, Lambda limits, invocation with the integration timeout, result → response.
 import type { ApiKind } from '../src/core/model.js';
 import type { Clock, IdSource } from '../src/core/ids.js';
-import type { InvokeResult, Invoker } from '../src/core/invoke.js';
+import { isStreamed, type InvokeResult, type Invoker, type StreamingInvoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
+import { drainStream } from '../src/core/stream-shaping.js';
 import { newIdentity, type GatewaySettings, type RequestIdentity } from './context.js';
 import { isPreflight } from './cors.js';
 import { gatewayError, withGatewayHeaders, type GatewayErrorReason } from './errors.js';
 import type { IntegrationMatch } from './event-v2.js';
 import type { KindProfile } from './kinds/index.js';
+import type { PreludeReader, PreludeStep } from './function-url/response.js';
 import { checkEventSize, describeBreach, type LimitBreach } from './limits.js';
 import { headerLines, headerValue, splitUrl, type GatewayRequest, type HeaderLine } from './request.js';
 import type { GatewayResponse } from './response.js';
@@ -35,6 +37,11 @@ export interface GatewayOutcome {
   response: GatewayResponse;
   functionName?: string;
   invoked: boolean;
+  /**
+   * A streamed route's body after `response` (its status and headers; its own body is empty): the
+   * chunks as the function writes them, and how the invocation ended (a failure cuts the response).
+   */
+  stream?: { body: AsyncIterable<Buffer>; outcome: Promise<InvokeResult> };
 }
 
 const TIMED_OUT = Symbol('integration timeout');
@@ -125,6 +132,9 @@ export class Gateway {
       return fail('invocation-rejected', false);
     }
 
+    const reader = profile.delivery(route) === 'streamed' ? profile.streamPrelude?.() : undefined;
+    if (reader && 'invokeStream' in invoker) return this.integrateStreamed(invoker as StreamingInvoker, reader, payload, match, identity, finish, fail, log);
+
     let result: InvokeResult | typeof TIMED_OUT;
     try {
       result = await this.withIntegrationTimeout(invoker.invoke({ payload, traceId: identity.traceId }), this.deps.timeoutsMs[profile.kind], log);
@@ -151,8 +161,68 @@ export class Gateway {
     return finish(parsed.response, true);
   }
 
+  /**
+   * A streamed route (REST ResponseTransferMode STREAM): the function is invoked for a stream; once its
+   * metadata (status, headers, cookies, 8 NUL bytes) has come, the response starts and the rest of the
+   * body follows as it is written. A failure before the metadata is the kind's gateway error; one after
+   * it cuts the response. The integration timeout bounds the wait for the metadata *(unverified: AWS
+   * allows streamed integrations up to 15 minutes; the function's Timeout ends the stream here)*.
+   */
+  private async integrateStreamed(
+    invoker: StreamingInvoker,
+    reader: PreludeReader,
+    payload: Buffer,
+    match: IntegrationMatch,
+    identity: RequestIdentity,
+    finish: (response: GatewayResponse, invoked: boolean) => GatewayOutcome,
+    fail: (reason: GatewayErrorReason, invoked: boolean) => GatewayOutcome,
+    log: () => Logger,
+  ): Promise<GatewayOutcome> {
+    const { profile } = match;
+    const timeoutMs = this.deps.timeoutsMs[profile.kind];
+    const begun = invoker
+      .invokeStream({ payload, traceId: identity.traceId })
+      .then(async (result) => (isStreamed(result) ? { result, head: await readMetadata(result.body, reader) } : { result, head: undefined }));
+    let raced: Awaited<typeof begun> | typeof TIMED_OUT;
+    try {
+      raced = await this.withIntegrationTimeout(begun, timeoutMs, log);
+    } catch (err) {
+      log().error({ err }, 'the invocation could not run');
+      return fail('invocation-rejected', true);
+    }
+    if (raced === TIMED_OUT) {
+      log().warn({ timeoutMs }, `integration timeout: no response metadata within ${timeoutMs} ms`);
+      // The function goes on, as in Lambda; what it still streams is dropped.
+      begun.then((late) => (late.head ? drainStream(late.head.rest) : undefined)).catch(() => undefined);
+      return fail('integration-timeout', true);
+    }
+    const failed = (result: InvokeResult, detail?: string): GatewayOutcome => {
+      if (!result.ok) {
+        log().info({ kind: result.kind, errorType: result.error.errorType }, `the function failed (${result.kind}) before its response metadata`);
+        return fail(profile.failures[result.kind], true);
+      }
+      log().warn({ detail }, `malformed streaming response metadata: ${detail}`);
+      return fail('integration-failure', true);
+    };
+    const { result, head } = raced;
+    if (!isStreamed(result)) {
+      // The function did not stream: its whole output must still be the metadata, the delimiter and the body.
+      if (!result.ok) return failed(result);
+      const step = reader.feed(result.payload);
+      const done = step.state === 'need-more' ? reader.end() : step;
+      if (done.state !== 'done') return failed(result, done.state === 'invalid' ? done.detail : 'incomplete');
+      return finish({ statusCode: done.prelude.statusCode, headers: done.prelude.headers, body: Buffer.from(done.rest) }, true);
+    }
+    if (head!.step.state !== 'done') {
+      await drainStream(head!.rest);
+      return failed(await result.outcome, head!.step.state === 'invalid' ? head!.step.detail : 'incomplete');
+    }
+    const answer = finish({ statusCode: head!.step.prelude.statusCode, headers: head!.step.prelude.headers, body: Buffer.alloc(0) }, true);
+    return { ...answer, stream: { body: head!.rest, outcome: result.outcome } };
+  }
+
   /** Races the invocation against the integration timeout; a late result is only logged (Lambda keeps running, as in AWS). */
-  private async withIntegrationTimeout(call: Promise<InvokeResult>, timeoutMs: number, log: () => Logger): Promise<InvokeResult | typeof TIMED_OUT> {
+  private async withIntegrationTimeout<T>(call: Promise<T>, timeoutMs: number, log: () => Logger): Promise<T | typeof TIMED_OUT> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
@@ -163,7 +233,7 @@ export class Gateway {
       const outcome = await Promise.race([call, timeout]);
       if (outcome === TIMED_OUT) {
         call.then(
-          (late) => log().debug({ ok: late.ok }, 'the invocation ended after the gateway had answered'),
+          () => log().debug('the invocation ended after the gateway had answered'),
           (err: unknown) => log().debug({ err }, 'the invocation failed after the gateway had answered'),
         );
       }
@@ -172,6 +242,27 @@ export class Gateway {
       clearTimeout(timer);
     }
   }
+}
+
+/** Reads a stream up to the end of its metadata; `rest` is the body after it (the metadata's tail first). */
+async function readMetadata(body: AsyncIterable<Buffer>, reader: PreludeReader): Promise<{ step: PreludeStep; rest: AsyncIterable<Buffer> }> {
+  const iterator = body[Symbol.asyncIterator]();
+  let step: PreludeStep;
+  for (;;) {
+    const next = await iterator.next();
+    step = next.done ? reader.end() : reader.feed(next.value);
+    if (next.done || step.state !== 'need-more') break;
+  }
+  const first = step.state === 'done' ? step.rest : undefined;
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (first && first.byteLength > 0) yield first;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { step, rest: rest() };
 }
 
 const LIMIT_TEXT: Record<LimitBreach['limit'], string> = {

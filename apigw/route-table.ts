@@ -34,7 +34,7 @@ export function formatRouteTable({ apis, routes }: MountedRoutes, url: string): 
       `${atRoot}${staged}`,
       r.functionName,
       `${r.apiLogicalId} (${profile.label})`,
-      `payload ${r.payloadFormatVersion}`,
+      `payload ${r.payloadFormatVersion}${profile.delivery(r) === 'streamed' ? ', streamed' : ''}`,
     ];
   });
   const header = ['METHOD', 'URL', 'FUNCTION', 'API', 'FORMAT'];

@@ -11,7 +11,7 @@ import { closeServer, formatHostPort, listen } from '../src/core/net.js';
 import { LIMITS } from '../src/core/wire.js';
 import { clientIp } from './request.js';
 import { gatewayError } from './errors.js';
-import { Gateway } from './gateway.js';
+import { Gateway, type GatewayOutcome } from './gateway.js';
 import type { KindProfile } from './kinds/index.js';
 import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
 import type { GatewayResponse } from './response.js';
@@ -201,7 +201,8 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
     },
     identity,
   );
-  send(res, outcome.response, logger, false);
+  if (outcome.stream) await sendStream(res, outcome.response, outcome.stream, logger);
+  else send(res, outcome.response, logger, false);
   logger.info(
     { method, url, status: outcome.response.statusCode, fn: outcome.functionName, requestId: identity.requestId, durationMs: Math.round(performance.now() - started) },
     `${method} ${url} ${outcome.response.statusCode}`,
@@ -226,6 +227,51 @@ function send(res: ServerResponse, response: GatewayResponse, logger: Logger, cl
   if (closeConnection) lines.push('Connection', 'close');
   res.writeHead(response.statusCode, lines);
   res.end(bodyless ? undefined : response.body);
+}
+
+/**
+ * A streamed route's response: status and headers at once, then the body with chunked transfer as
+ * the function writes it. A failure mid-stream cuts the connection (the status was already sent);
+ * a client that went away leaves the function running, its output dropped, as in Lambda.
+ */
+async function sendStream(res: ServerResponse, head: GatewayResponse, stream: NonNullable<GatewayOutcome['stream']>, logger: Logger): Promise<void> {
+  const lines: string[] = [];
+  for (const [name, value] of head.headers) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+      lines.push(name, value);
+    } catch {
+      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
+    }
+  }
+  let gone = false;
+  res.once('close', () => {
+    gone = !res.writableFinished;
+  });
+  res.writeHead(head.statusCode, lines);
+  res.flushHeaders();
+  for await (const chunk of stream.body) {
+    if (gone || res.destroyed || chunk.byteLength === 0) continue;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  const outcome = await stream.outcome;
+  if (!outcome.ok) {
+    logger.warn({ kind: outcome.kind, errorType: outcome.error.errorType }, 'the function failed mid-stream; the response is cut off');
+    res.destroy();
+    return;
+  }
+  if (!res.destroyed) res.end();
 }
 
 /** Requests Node cannot parse (or with headers above its own limit) get a gateway answer on the raw socket. */

@@ -266,8 +266,9 @@ async function pump(res: ServerResponse, body: AsyncIterable<Buffer>, frame: (ch
 
 /**
  * InvokeWithResponseStream's answer: event-stream frames, PayloadChunk per chunk, then InvokeComplete.
- * A function that does not stream still answers this way, its whole response as one PayloadChunk
- * (Lambda: "you can invoke any function with InvokeWithResponseStream"; Developer Guide, configuration-response-streaming.html).
+ * A function that does not stream still answers this way, its whole response as one PayloadChunk: Lambda
+ * invokes every RESPONSE_STREAM Function URL through InvokeWithResponseStream, buffered handlers included
+ * (Developer Guide, config-rs-invoke-furls.html); the one-chunk framing is *(reported)*, not documented.
  */
 async function sendEventStream(res: ServerResponse, result: InvokeStreamResult, tail: boolean, version: string, log: Logger): Promise<void> {
   if (!isStreamed(result)) {

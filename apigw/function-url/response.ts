@@ -28,6 +28,14 @@ export type PreludeStep =
   | { state: 'done'; prelude: StreamPrelude; rest: Buffer }
   | { state: 'invalid'; detail: string };
 
+/** What differs between the readers of a prelude: a Function URL's, and API Gateway's streaming metadata. */
+export interface PreludeRules {
+  /** Also read `multiValueHeaders` (API Gateway's streaming metadata has it; a Function URL's prelude does not). */
+  multiValueHeaders?: boolean;
+  /** A stream that ends without the 8 NUL bytes is invalid (API Gateway waits for "the valid metadata and delimiter"). */
+  delimiterRequired?: boolean;
+}
+
 /**
  * Reads the HTTP prelude from the start of a streamed body, chunk by chunk: JSON, 8 NUL bytes,
  * then the body. Feed it until it answers `done` (what followed the delimiter is `rest`) or
@@ -35,8 +43,14 @@ export type PreludeStep =
  */
 export class PreludeReader {
   private buffered = Buffer.alloc(0);
-  /** A prelude larger than this is not one; guards against buffering a whole body by mistake. */
-  constructor(private readonly maxBytes = 64 * 1024) {}
+  /**
+   * A prelude larger than `maxBytes` is not one; guards against buffering a whole body by mistake.
+   * `rules` says what differs between the readers of a prelude (see PreludeRules).
+   */
+  constructor(
+    private readonly maxBytes = 64 * 1024,
+    private readonly rules: PreludeRules = {},
+  ) {}
 
   feed(chunk: Uint8Array): PreludeStep {
     this.buffered = Buffer.concat([this.buffered, chunk]);
@@ -44,21 +58,23 @@ export class PreludeReader {
     if (at < 0) {
       return this.buffered.byteLength > this.maxBytes ? { state: 'invalid', detail: `no prelude delimiter in the first ${this.maxBytes} bytes` } : { state: 'need-more' };
     }
-    const parsed = parsePrelude(this.buffered.subarray(0, at));
+    if (at > this.maxBytes) return { state: 'invalid', detail: `no prelude delimiter in the first ${this.maxBytes} bytes` };
+    const parsed = parsePrelude(this.buffered.subarray(0, at), this.rules);
     if (typeof parsed === 'string') return { state: 'invalid', detail: parsed };
     return { state: 'done', prelude: parsed, rest: this.buffered.subarray(at + PRELUDE_DELIMITER.byteLength) };
   }
 
-  /** The stream ended: a prelude without its delimiter is accepted with an empty body. */
+  /** The stream ended: a prelude without its delimiter is accepted with an empty body (unless the rules require it). */
   end(): PreludeStep {
-    const parsed = parsePrelude(this.buffered);
+    if (this.rules.delimiterRequired) return { state: 'invalid', detail: 'the stream ended before the metadata delimiter (8 NUL bytes)' };
+    const parsed = parsePrelude(this.buffered, this.rules);
     if (typeof parsed === 'string') return { state: 'invalid', detail: parsed };
     return { state: 'done', prelude: parsed, rest: Buffer.alloc(0) };
   }
 }
 
 /** `{"statusCode","headers","cookies"}`; a missing statusCode means 200, as HttpResponseStream's default. */
-function parsePrelude(bytes: Buffer): StreamPrelude | string {
+function parsePrelude(bytes: Buffer, rules: PreludeRules): StreamPrelude | string {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
@@ -74,6 +90,15 @@ function parsePrelude(bytes: Buffer): StreamPrelude | string {
   for (const [name, v] of Object.entries(headers)) {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return `headers.${name} must be a string`;
     lines.push([name, String(v)]);
+  }
+  const multi = rules.multiValueHeaders ? ((value as Record<string, unknown>).multiValueHeaders ?? {}) : {};
+  if (typeof multi !== 'object' || multi === null || Array.isArray(multi)) return 'multiValueHeaders must be an object';
+  for (const [name, list] of Object.entries(multi)) {
+    if (!Array.isArray(list)) return `multiValueHeaders.${name} must be a list`;
+    for (const v of list) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return `multiValueHeaders.${name}[] must be strings`;
+      lines.push([name, String(v)]);
+    }
   }
   for (const cookie of cookies) {
     if (typeof cookie !== 'string') return 'cookies[] must be strings';

@@ -50,7 +50,8 @@ export const HTTP_PROFILE: KindProfile = {
     resourceId: () => null,
   },
   v1Result: HTTP_V1_RESULT,
-  delivery: 'buffered',
+  // HTTP APIs have no response streaming: API Gateway streams only REST integrations (response-transfer-mode.html).
+  delivery: () => 'buffered',
 
   errors: {
     // No stage or route (AWS "Routing API requests": {"message":"Not Found"}).

@@ -1,5 +1,5 @@
 // The contract of one event kind (HTTP API, REST; Function URLs and ALB next): translators, paths, ids, errors, limits and CORS in one value.
-import type { ApiKind, ApiSpec, CorsSpec } from '../../src/core/model.js';
+import type { ApiKind, ApiSpec, CorsSpec, RouteSpec } from '../../src/core/model.js';
 import type { FailureKind } from '../../src/core/invoke.js';
 import type { EventBody } from '../body.js';
 import type { GatewaySettings, RequestIdentity } from '../context.js';
@@ -7,6 +7,7 @@ import type { GatewayErrorReason } from '../errors.js';
 import type { IntegrationMatch } from '../event-v2.js';
 import type { GatewayRequest, HeaderLine } from '../request.js';
 import type { GatewayResponse, ParsedResult } from '../response.js';
+import type { PreludeReader } from '../function-url/response.js';
 
 /**
  * API Gateway's rule for what the runtime signalled (an error, a crash, the function timeout, an
@@ -60,7 +61,7 @@ export interface V1ResultRules {
  * Everything that differs between event kinds. A profile is chosen once per route when the routes
  * are compiled; the rest of apigw asks it and never tests the kind. A Function URL kind fits: a
  * stage prefix of `''`, a `$default` catch-all, payload 2.0 from `buildEvent`, its own `errors`
- * and CORS hooks, and `delivery: 'streamed'` for RESPONSE_STREAM functions.
+ * and CORS hooks, and `delivery` answering `streamed` for RESPONSE_STREAM functions.
  */
 export interface KindProfile {
   kind: ApiKind;
@@ -98,8 +99,13 @@ export interface KindProfile {
   /** Payload 1.0 rules of this kind (the shared translator reads them). */
   v1Event: V1EventRules;
   v1Result: V1ResultRules;
-  /** API Gateway collects every result; a streaming Function URL would pass chunks on. */
-  delivery: 'buffered' | 'streamed';
+  /**
+   * Whether a route's results are collected (`buffered`) or passed on to the client as they come
+   * (`streamed`: a REST route whose integration has ResponseTransferMode STREAM). Asked once per request.
+   */
+  delivery(route: RouteSpec): 'buffered' | 'streamed';
+  /** Reads the metadata a streamed result starts with (status, headers, cookies, then 8 NUL bytes); kinds that stream have it. */
+  streamPrelude?(): PreludeReader;
 
   /** The gateway's own answers, by reason. */
   errors: Readonly<Record<GatewayErrorReason, GatewayError>>;

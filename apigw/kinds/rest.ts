@@ -2,6 +2,7 @@
 import { restRequestBody } from '../body.js';
 import { resourceId, shortId } from '../context.js';
 import { restCorsMockResponse } from '../cors.js';
+import { PreludeReader } from '../function-url/response.js';
 import { buildEventV1 } from '../event-v1.js';
 import { responseFromV1 } from '../response.js';
 import { headerValue } from '../request.js';
@@ -54,7 +55,11 @@ export const REST_PROFILE: KindProfile = {
     resourceId: (api, resourcePath) => resourceId(api.apiGatewayId, resourcePath),
   },
   v1Result: REST_V1_RESULT,
-  delivery: 'buffered',
+  // ResponseTransferMode STREAM: the function is invoked with InvokeWithResponseStream and its output passed on as it comes.
+  delivery: (route) => (route.responseTransferMode === 'STREAM' ? 'streamed' : 'buffered'),
+  // "metadata JSON, then 8 null bytes" with `headers`, `multiValueHeaders`, `cookies`, `statusCode`, within the
+  // first 16 KB of the stream (API Gateway Developer Guide, response-transfer-mode-lambda.html; the 16 KB as public notes of that page give it).
+  streamPrelude: () => new PreludeReader(16 * 1024, { multiValueHeaders: true, delimiterRequired: true }),
 
   errors: {
     // MISSING_AUTHENTICATION_TOKEN: unknown path or unsupported method (gateway response types doc; AWS 403 knowledge-center article).

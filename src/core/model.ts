@@ -143,6 +143,11 @@ export interface RouteSpec {
   eventName?: string;
   /** Authorizer, scopes and API key requirement; absent for an open route. */
   auth?: RouteAuth;
+  /**
+   * REST: `STREAM` when the integration streams the function's response as it comes (SAM `Api` event
+   * `ResponseTransferMode`, AWS::ApiGateway::Method `Integration.ResponseTransferMode`); absent means BUFFERED.
+   */
+  responseTransferMode?: 'STREAM';
 }
 
 /** Everything the template says that the emulator needs. */

@@ -2,7 +2,7 @@
 import { readHttpCors } from './cors.js';
 import { PropertyReader, describe } from './properties.js';
 import { apiGatewayId, type ResourceEntry } from './refs.js';
-import { integrationFunction, type RouteContext } from './routes.js';
+import { integrationFunction, readTransferMode, type RouteContext } from './routes.js';
 import type { ApiSpec, FunctionSpec, PayloadFormatVersion, RouteSpec } from './types.js';
 import { Unresolved, isRecord } from './values.js';
 
@@ -189,7 +189,8 @@ export function readCfnApis(entries: readonly ResourceEntry[], ctx: RouteContext
       continue;
     }
     const fn = fnOf(integration, ['Uri'], integration.value('Uri'));
-    if (fn) push(api, { payloadFormatVersion: '1.0', method, path, routeKey: `${method} ${path}`, functionLogicalId: fn.logicalId, functionName: fn.functionName }, r.at('HttpMethod'));
+    const stream = readTransferMode(integration, 'ResponseTransferMode');
+    if (fn) push(api, { payloadFormatVersion: '1.0', method, path, routeKey: `${method} ${path}`, functionLogicalId: fn.logicalId, functionName: fn.functionName, ...(stream ? { responseTransferMode: 'STREAM' as const } : {}) }, r.at('HttpMethod'));
   }
   return { apis, routes };
 }

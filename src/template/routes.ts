@@ -192,7 +192,21 @@ function readEventRoute(kind: ApiKind, reader: PropertyReader, fn: FunctionSpec,
     else payloadFormatVersion = version;
   }
   const routeKey = kind === 'http' && path === '$default' ? '$default' : `${method} ${path}`;
-  return { payloadFormatVersion, method, path, routeKey, functionLogicalId: fn.logicalId, functionName: fn.functionName, eventName };
+  const stream = kind === 'rest' && readTransferMode(reader, 'ResponseTransferMode');
+  return { payloadFormatVersion, method, path, routeKey, functionLogicalId: fn.logicalId, functionName: fn.functionName, eventName, ...(stream ? { responseTransferMode: 'STREAM' as const } : {}) };
+}
+
+/**
+ * REST's response transfer mode: `STREAM` or `BUFFERED` (the default). SAM's `Api` event has
+ * `ResponseTransferMode` (SAM Developer Guide, sam-property-function-api); CloudFormation's
+ * AWS::ApiGateway::Method has `Integration.ResponseTransferMode` (API Gateway Developer Guide, response-transfer-mode.html).
+ */
+export function readTransferMode(reader: PropertyReader, key: string): boolean {
+  if (!reader.has(key)) return false;
+  const mode = (reader.string(key) ?? '').toUpperCase();
+  if (mode === 'STREAM') return true;
+  if (mode !== 'BUFFERED') reader.bad([key], `"${mode}" must be STREAM or BUFFERED; the route is buffered`);
+  return false;
 }
 
 /** YAML reads `2.0` as the number 2; both spellings mean the same version. */
@@ -281,7 +295,9 @@ function openApiRoutes(api: ApiSpec, reader: PropertyReader, ctx: RouteContext):
         continue;
       }
       const routeKey = api.kind === 'http' && path === '$default' ? '$default' : `${method} ${path}`;
-      out.push({ payloadFormatVersion: version, method, path, routeKey, functionLogicalId: fn.logicalId, functionName: fn.functionName });
+      // `responseTransferMode` of x-amazon-apigateway-integration (API Gateway Developer Guide, response-streaming-lambda-configure.html).
+      const stream = api.kind === 'rest' && String(integration.responseTransferMode ?? '').toUpperCase() === 'STREAM';
+      out.push({ payloadFormatVersion: version, method, path, routeKey, functionLogicalId: fn.logicalId, functionName: fn.functionName, ...(stream ? { responseTransferMode: 'STREAM' as const } : {}) });
     }
   }
   return out;

@@ -62,7 +62,7 @@ export function formatTemplateSummary(model: TemplateModel): string {
         r.path,
         `${r.apiLogicalId} (${apiOf(model, r).kind})`,
         apiOf(model, r).stageName,
-        r.payloadFormatVersion,
+        r.responseTransferMode === 'STREAM' ? `${r.payloadFormatVersion} streamed` : r.payloadFormatVersion,
         `-> ${r.functionLogicalId}`,
       ]),
     ));

@@ -30,7 +30,7 @@ const urlOf = (name: string) => emu.functionUrls[name]!.url;
 
 describe('Function URLs of a template', () => {
   it('serves every function with FunctionUrlConfig or an AWS::Lambda::Url, with its mode and auth type', () => {
-    expect(Object.keys(emu.functionUrls).sort()).toEqual(['EchoFunction', 'HonoFunction', 'IamFunction', 'StreamFunction']);
+    expect(Object.keys(emu.functionUrls).sort()).toEqual(['EchoFunction', 'HonoFunction', 'IamFunction', 'StallFunction', 'StreamFunction']);
     expect(emu.functionUrls.StreamFunction).toMatchObject({ invokeMode: 'RESPONSE_STREAM', authType: 'NONE' });
     expect(emu.functionUrls.IamFunction).toMatchObject({ invokeMode: 'BUFFERED', authType: 'AWS_IAM' });
     expect(urlOf('EchoFunction')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -206,6 +206,21 @@ describe('RESPONSE_STREAM Function URL (process runner)', () => {
     ).rejects.toThrow();
     expect(got.join('')).toBe('data: one\n\n');
   }, 20_000);
+
+  it('cuts the connection at the function Timeout mid-stream, after the first event, and goes on serving', async () => {
+    const res = await request(`${urlOf('StallFunction')}stall`);
+    expect(res.statusCode).toBe(200);
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of res.body) got.push(Buffer.from(chunk).toString());
+      })(),
+    ).rejects.toThrow();
+    expect(got.join('')).toBe('data: one\n\n');
+    const next = await request(`${urlOf('StallFunction')}sse`);
+    expect(next.statusCode).toBe(200);
+    expect(await next.body.text()).toBe('data: one\n\ndata: two\n\n');
+  }, 30_000);
 
   it('goes on serving after a client disconnects mid-stream', async () => {
     const controller = new AbortController();
