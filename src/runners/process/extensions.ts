@@ -1,31 +1,12 @@
 // External extensions on the process runner: the executables in the layers' extensions/ folders, started before the runtime.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExitInfo, LaunchContext, RuntimeProcess } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
+import { registeredOrExited, type ExtensionFile } from '../extensions.js';
 import { spawnRuntime, type SpawnRuntimeOptions } from './spawn.js';
-
-/** One extension executable: its name (the file name, as Lambda names it) and where it is. */
-export interface ExtensionFile {
-  name: string;
-  path: string;
-}
-
-/** `/opt/extensions/*` of the merged layers, later layers winning, in name order (Lambda starts them before the runtime). */
-export function findExtensions(layerDirs: readonly string[]): ExtensionFile[] {
-  const byName = new Map<string, string>();
-  for (const dir of layerDirs) {
-    const ext = join(dir, 'extensions');
-    if (!existsSync(ext)) continue;
-    for (const name of readdirSync(ext)) {
-      const path = join(ext, name);
-      if (statSync(path).isFile()) byName.set(name, path);
-    }
-  }
-  return [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, path]) => ({ name, path }));
-}
 
 let canUnshare: boolean | undefined;
 
@@ -59,12 +40,6 @@ export function mergedOpt(layerDirs: readonly string[], label: string): string {
   }
   writeFileSync(join(dir, 'hosts'), `${hosts.endsWith('\n') || hosts === '' ? hosts : `${hosts}\n`}127.0.0.1 sandbox.localdomain\n`);
   return dir;
-}
-
-/** Lets the runtime start only once every extension has registered, or one has exited (rapid's order). */
-function registeredOrExited(ctx: Pick<LaunchContext, 'extensionsRegistered'>, started: ReadonlyArray<{ proc: RuntimeProcess }>): Promise<void> {
-  if (!ctx.extensionsRegistered || started.length === 0) return Promise.resolve();
-  return Promise.race([ctx.extensionsRegistered(started.length), ...started.map((s) => s.proc.exited.then(() => undefined))]);
 }
 
 /**

@@ -10,7 +10,8 @@ import type { FunctionSpec } from '../../core/model.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { runtimeMismatch } from '../runtime-versions.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
-import { findExtensions, mergedOpt, privateOptAvailable, spawnWithExtensions } from './extensions.js';
+import { findExtensions } from '../extensions.js';
+import { mergedOpt, privateOptAvailable, spawnWithExtensions } from './extensions.js';
 
 export interface ProcessRunnerOptions {
   /** Entry of emulate's Node runtime client. */
