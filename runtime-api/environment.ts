@@ -253,6 +253,8 @@ class Environment implements ExecutionEnvironment {
   async close(): Promise<void> {
     if (this.closed || this.closing) return;
     this.closing = true;
+    // An Invoke phase still under way (extensions working on the last invocation) ends before Shutdown begins.
+    if (this.postInvoke) await Promise.race([this.postInvoke, sleep(this.options.timeoutMs)]);
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
