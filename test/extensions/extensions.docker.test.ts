@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
@@ -170,5 +172,33 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(text(logs)).toContain('slow got INVOKE');
     expect(text(logs)).toContain('slow got SHUTDOWN');
     expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('delivers Telemetry API events to a subscriber listening on sandbox.localdomain in the container, each valid per AWS\'s schema', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let first, second;
+    try {
+      first = await emu.invoke('WithTelemetry', { t: 1 });
+      second = await emu.invoke('WithTelemetry', { t: 2 });
+      expect(second.value).toEqual({ ok: true, event: { t: 2 } });
+    } finally {
+      await emu.close();
+    }
+    const all = text(logs);
+    expect(all).toMatch(/\[telemetry\] subscribed 200 http:\/\/sandbox\.localdomain:\d+\//);
+    const line = all.split('\n').find((l) => l.startsWith('[telemetry-received] '))!;
+    const received = JSON.parse(line.slice('[telemetry-received] '.length)) as Array<{ type: string; record: Record<string, unknown> | string }>;
+    const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(received.length).toBeGreaterThan(10);
+    for (const event of received) {
+      const valid: boolean = validate(event as unknown);
+      expect(valid ? [] : [event.type, validate.errors]).toEqual([]);
+    }
+    const starts = received.filter((e) => e.type === 'platform.start').map((e) => (e.record as { requestId: string }).requestId);
+    expect(starts).toEqual([first!.requestId, second!.requestId]);
+    expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining([expect.stringContaining('function got {"t":1}')]));
+    expect(received.map((e) => e.type)).toEqual(expect.arrayContaining(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription', 'platform.initRuntimeDone', 'platform.initReport', 'platform.runtimeDone', 'platform.report']));
   }, 60_000);
 });
