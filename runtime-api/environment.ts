@@ -93,6 +93,8 @@ class Environment implements ExecutionEnvironment {
   private busy = false;
   /** Counts output chunks, to tell when a runtime's pipe has gone quiet. */
   private chunksSeen = 0;
+  /** The previous init of this environment failed: the next one is a re-run in the invoke phase. */
+  private initFailedBefore = false;
   /** The last invocation's Invoke phase, while extensions are still working on it (the caller has its answer). */
   private postInvoke: Promise<void> | undefined;
 
@@ -287,7 +289,8 @@ class Environment implements ExecutionEnvironment {
     this.api.reset();
     const started = this.clock.monotonic();
     const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
-    const phase = this.collecting ? ('invoke' as const) : ('init' as const);
+    // An on-demand init is phase `init` even when an invocation waits for it; `invoke` is Lambda's re-run after a failed init (suppressed init).
+    const phase = this.initFailedBefore ? ('invoke' as const) : ('init' as const);
     const telemetry = this.api.telemetry;
     telemetry.platform({ type: 'platform.initStart', record: { initializationType: 'on-demand', phase, functionName: this.options.functionName, functionVersion: this.options.version } });
     let proc: RuntimeProcess;
@@ -352,6 +355,7 @@ class Environment implements ExecutionEnvironment {
     this.api.telemetry.platform({ type: 'platform.initRuntimeDone', record: { initializationType: 'on-demand', phase, ...status } });
     this.api.telemetry.platform({ type: 'platform.initReport', record: { initializationType: 'on-demand', phase, ...status, metrics: { durationMs: round(durationMs) } } });
     this.api.telemetry.endInit();
+    this.initFailedBefore = errorType !== undefined;
     return durationMs;
   }
 

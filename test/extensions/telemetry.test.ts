@@ -68,6 +68,7 @@ describe('the Telemetry API', () => {
     const order = ['platform.initRuntimeDone', 'platform.initReport', 'platform.start', 'platform.runtimeDone', 'platform.report', 'platform.start', 'platform.runtimeDone', 'platform.report'];
     expect(platform.filter((t) => order.includes(t))).toEqual(order);
     const byType = (t: string) => received.filter((e) => e.type === t).map((e) => e.record as Record<string, unknown>);
+    expect(byType('platform.initStart')[0]).toMatchObject({ phase: 'init', initializationType: 'on-demand' });
     expect(byType('platform.start').map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
     expect(byType('platform.runtimeDone').map((r) => [r.requestId, r.status])).toEqual([[first.requestId, 'success'], [second.requestId, 'success']]);
     expect(byType('platform.report')[0]).toMatchObject({ requestId: first.requestId, metrics: { memorySizeMB: 128, initDurationMs: expect.any(Number) } });
