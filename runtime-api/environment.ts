@@ -97,6 +97,10 @@ class Environment implements ExecutionEnvironment {
   private chunksSeen = 0;
   /** The last output chunk did not end a line (a container's log stream under load splits lines). */
   private openLine = false;
+  /** The previous init of this environment failed: the next one is a re-run in the invoke phase. */
+  private initFailedBefore = false;
+  /** The last invocation's Invoke phase, while extensions are still working on it (the caller has its answer). */
+  private postInvoke: Promise<void> | undefined;
 
   constructor(
     private readonly options: EnvironmentOptions,
@@ -110,6 +114,10 @@ class Environment implements ExecutionEnvironment {
 
   async prepare(): Promise<void> {
     await this.ensureInit();
+  }
+
+  settled(): Promise<void> | undefined {
+    return this.postInvoke;
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -140,6 +148,8 @@ class Environment implements ExecutionEnvironment {
 
   private async run(request: InvokeRequest, acceptStream: boolean): Promise<InvokeStreamResult> {
     const requestId = request.requestId ?? this.ids();
+    // Not reused before every extension is back at /event/next (callers going through the pool wait for settled()).
+    if (this.postInvoke) await this.postInvoke;
     this.collecting = [];
     this.collectedBytes = 0;
     this.emit(startLine(requestId, this.options.version));
@@ -154,12 +164,14 @@ class Environment implements ExecutionEnvironment {
     const started = this.clock.monotonic();
     const deadlineMs = this.clock.now() + this.options.timeoutMs;
     const traceId = request.traceId ?? newTraceId(this.clock.now());
+    const tracing = { type: 'X-Amzn-Trace-Id' as const, value: traceId };
+    this.api.telemetry.platform({ type: 'platform.start', record: { requestId, version: this.options.version, tracing } });
     // Extensions registered for INVOKE get it as the runtime does (Extensions API reference, Invoke phase).
     this.api.extensions.invoke({
       requestId,
       deadlineMs,
       invokedFunctionArn: this.options.functionArn,
-      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
+      tracing,
     });
     const running = this.api.run({
       requestId,
@@ -197,19 +209,10 @@ class Environment implements ExecutionEnvironment {
     const { requestId, proc, started, initDurationMs } = run;
     const second = await this.race(run.running.done, proc, run.timeLeft());
     run.watchdog.stop();
-    const runtimeMs = this.clock.monotonic() - started;
-    if (second.tag === 'value' && this.api.extensions.count > 0) {
-      // The environment is not used again until every extension is back at /event/next; past the
-      // function timeout Lambda resets the environment (Extensions API reference, Invoke phase).
-      const back = await this.api.extensions.waitIdle(run.timeLeft());
-      if (!back) {
-        this.log.warn({ requestId, extensions: this.api.extensions.names() }, 'an extension did not call /event/next before the function timeout; the environment is reset');
-        const stale = this.process;
-        this.retire();
-        void stale?.kill();
-      } else if (this.clock.monotonic() - started - runtimeMs >= 1) {
-        this.log.debug({ requestId, postRuntimeExtensionsMs: this.clock.monotonic() - started - runtimeMs }, 'extensions finished after the runtime');
-      }
+    if (second.tag === 'value' && !this.api.extensions.allIdle()) {
+      // The answer goes to the caller now; the Invoke phase (and REPORT's Duration) ends when every extension
+      // is back at /event/next, and the environment is not used again before (Extensions API reference, Invoke phase).
+      return this.finish(requestId, this.fromOutcome(outcome, requestId), this.clock.monotonic() - started, initDurationMs, this.awaitExtensions(run));
     }
     let durationMs = this.clock.monotonic() - started;
     if (second.tag === 'timeout') {
@@ -220,6 +223,17 @@ class Environment implements ExecutionEnvironment {
       this.retire();
     }
     return this.finish(requestId, this.fromOutcome(outcome, requestId), durationMs, initDurationMs);
+  }
+
+  /** Waits until every extension is back at /event/next, within the function timeout (else the environment is reset); the Invoke phase's duration. */
+  private async awaitExtensions(run: RunState): Promise<number> {
+    const back = await this.api.extensions.waitIdle(run.timeLeft());
+    if (back) return this.clock.monotonic() - run.started;
+    this.log.warn({ requestId: run.requestId, extensions: this.api.extensions.names() }, 'an extension did not call /event/next before the function timeout; the environment is reset');
+    const stale = this.process;
+    this.retire();
+    await stale?.kill();
+    return this.options.timeoutMs;
   }
 
   /**
@@ -245,14 +259,19 @@ class Environment implements ExecutionEnvironment {
   async close(): Promise<void> {
     if (this.closed || this.closing) return;
     this.closing = true;
+    // An Invoke phase still under way (extensions working on the last invocation) ends before Shutdown begins.
+    if (this.postInvoke) await Promise.race([this.postInvoke, sleep(this.options.timeoutMs)]);
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
     if (proc && this.api.extensions.count > 0) {
       // SHUTDOWN (reason spindown) to the extensions, 2 s for them to finish, then everything is killed.
       // An extension is done when it is back at /event/next or has exited (the samples exit on SHUTDOWN).
+      const shutdown = this.api.extensions.shutdown('spindown', EXTENSION_SHUTDOWN_MS);
+      // The last buffered telemetry goes out while the extensions can still take it.
+      void this.api.telemetry.flush();
       const done = await Promise.race([
-        this.api.extensions.shutdown('spindown', EXTENSION_SHUTDOWN_MS),
+        shutdown,
         ...(proc.extensionsGone ? [proc.extensionsGone.then(() => true)] : []),
       ]);
       if (!done) this.log.warn({ extensions: this.api.extensions.names() }, 'an extension did not finish within 2 s of SHUTDOWN; killed');
@@ -273,13 +292,27 @@ class Environment implements ExecutionEnvironment {
   private async runInit(): Promise<InitResult> {
     this.api.reset();
     const started = this.clock.monotonic();
+    const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    // An on-demand init is phase `init` even when an invocation waits for it; `invoke` is Lambda's re-run after a failed init (suppressed init).
+    const phase = this.initFailedBefore ? ('invoke' as const) : ('init' as const);
+    const telemetry = this.api.telemetry;
+    telemetry.platform({ type: 'platform.initStart', record: { initializationType: 'on-demand', phase, functionName: this.options.functionName, functionVersion: this.options.version } });
     let proc: RuntimeProcess;
     try {
-      proc = await this.options.launch({ runtimeApi: this.api.address, onOutput: (chunk) => this.emit(chunk) });
+      proc = await this.options.launch({
+        runtimeApi: this.api.address,
+        onOutput: (chunk, extension) => {
+          this.emit(chunk);
+          telemetry.output(chunk, extension);
+        },
+        // The runtime starts once the external extensions have registered, an init error, or the init deadline.
+        extensionsRegistered: (count) => Promise.race([this.api.extensions.waitRegistered(count), sleep(initTimeoutMs)]),
+      });
     } catch (err) {
       this.init = undefined;
       const reason = isEmulatorError(err) ? err.message : String(err);
       this.log.error({ err: reason }, 'runtime could not be started');
+      this.initDone(phase, started, 'Runtime.InvalidEntrypoint');
       return { ok: false, kind: 'init', errorType: 'Runtime.InvalidEntrypoint', reason };
     }
     this.process = proc;
@@ -291,7 +324,6 @@ class Environment implements ExecutionEnvironment {
         this.retire();
       }
     });
-    const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
     // Init ends when the runtime and every extension have called next (Extensions API reference, Init phase).
     const ready = this.api.ready.then(async () => {
       const left = initTimeoutMs - (this.clock.monotonic() - started);
@@ -305,17 +337,30 @@ class Environment implements ExecutionEnvironment {
       ...(proc.extensionExited
         ? [proc.extensionExited.then(({ name, exit }) => ({ tag: 'init-error' as const, failure: extensionFailure('Extension.Crash', `Extension ${name} exited during init: ${exit.description}`) }))]
         : []),
-      sleep(initTimeoutMs).then(() => ({ tag: 'timeout' as const })),
+      sleep(Math.max(0, initTimeoutMs - (this.clock.monotonic() - started))).then(() => ({ tag: 'timeout' as const })),
     ]);
     this.api.extensions.closeRegistration();
     if (outcome.tag === 'ready') {
-      const initDurationMs = this.clock.monotonic() - started;
+      const initDurationMs = this.initDone(phase, started);
       this.log.debug({ initDurationMs }, 'runtime initialised');
       return { ok: true, initDurationMs };
     }
     this.retire();
     await proc.kill();
-    return this.initFailure(outcome);
+    const failure = this.initFailure(outcome);
+    this.initDone(phase, started, outcome.tag === 'timeout' ? 'Sandbox.Timedout' : outcome.tag === 'exit' ? 'Runtime.ExitError' : outcome.failure.errorType);
+    return failure;
+  }
+
+  /** platform.initRuntimeDone and platform.initReport (Telemetry API); the init's duration. */
+  private initDone(phase: 'init' | 'invoke', started: number, errorType?: string): number {
+    const durationMs = this.clock.monotonic() - started;
+    const status = errorType === undefined ? { status: 'success' as const } : { status: errorType === 'Sandbox.Timedout' ? ('timeout' as const) : ('error' as const), errorType };
+    this.api.telemetry.platform({ type: 'platform.initRuntimeDone', record: { initializationType: 'on-demand', phase, ...status } });
+    this.api.telemetry.platform({ type: 'platform.initReport', record: { initializationType: 'on-demand', phase, ...status, metrics: { durationMs: round(durationMs) } } });
+    this.api.telemetry.endInit();
+    this.initFailedBefore = errorType !== undefined;
+    return durationMs;
   }
 
   private initFailure(
@@ -437,11 +482,16 @@ class Environment implements ExecutionEnvironment {
     }
   }
 
+  /**
+   * The invocation's result. END and REPORT close its log now, or, when extensions are still working on
+   * it (`phaseEnd`), once they are done, with the Invoke phase's whole duration.
+   */
   private async finish(
     requestId: string,
     outcome: { ok: true; payload: Buffer; contentType?: string } | { ok: false; kind: FailureKind; payload: Buffer },
     durationMs: number,
     initDurationMs: number | undefined,
+    phaseEnd?: Promise<number>,
   ): Promise<InvokeResult> {
     // Output the runtime wrote before answering may still be on its way (Node runtimes buffer stdout to a
     // pipe and flush it after posting): let it land before END. A few event-loop turns suffice for
@@ -455,19 +505,51 @@ class Environment implements ExecutionEnvironment {
       await (turns < QUIET_TURNS ? nextTurn() : sleep(1));
       quiet = this.chunksSeen === seen ? quiet + 1 : 0;
     }
-    const maxMemory = this.process?.maxMemoryUsedMb?.();
-    // END and REPORT go out as one chunk, the one that ends the invocation's log.
-    this.emit(
-      endLine(requestId) +
-      reportLine({
-        requestId,
-        durationMs,
-        memorySizeMb: this.options.memorySizeMb,
-        ...(maxMemory !== undefined ? { maxMemoryUsedMb: maxMemory } : {}),
-        ...(initDurationMs !== undefined ? { initDurationMs } : {}),
-      }),
-      true,
-    );
+    const status = telemetryStatus(outcome);
+    this.api.telemetry.platform({
+      type: 'platform.runtimeDone',
+      record: { requestId, ...status, metrics: { durationMs: round(durationMs), ...(outcome.ok ? { producedBytes: outcome.payload.length } : {}) } },
+    });
+    const proc = this.process;
+    const report = (phaseMs: number) => {
+      const maxMemory = proc?.maxMemoryUsedMb?.();
+      // END and REPORT go out as one chunk, the one that ends the invocation's log.
+      this.emit(
+        endLine(requestId) +
+        reportLine({
+          requestId,
+          durationMs: phaseMs,
+          memorySizeMb: this.options.memorySizeMb,
+          ...(maxMemory !== undefined ? { maxMemoryUsedMb: maxMemory } : {}),
+          ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+        }),
+        true,
+      );
+      const memorySizeMB = Number(this.options.memorySizeMb);
+      this.api.telemetry.platform({
+        type: 'platform.report',
+        record: {
+          requestId,
+          ...status,
+          metrics: {
+            durationMs: round(phaseMs),
+            billedDurationMs: Math.max(1, Math.ceil(phaseMs)),
+            memorySizeMB: Number.isFinite(memorySizeMB) ? memorySizeMB : 128,
+            ...(maxMemory !== undefined ? { maxMemoryUsedMB: maxMemory } : {}),
+            ...(initDurationMs !== undefined ? { initDurationMs: round(initDurationMs) } : {}),
+          },
+        },
+      });
+    };
+    if (phaseEnd) {
+      const settled = phaseEnd.then(report);
+      this.postInvoke = settled;
+      void settled.then(() => {
+        if (this.postInvoke === settled) this.postInvoke = undefined;
+      });
+    } else {
+      report(durationMs);
+    }
     const log = Buffer.concat(this.collecting ?? []).toString('utf8');
     this.collecting = undefined;
     const base = { requestId, durationMs, log, ...(initDurationMs !== undefined ? { initDurationMs } : {}) };
@@ -520,6 +602,19 @@ function exitReason(exit: ExitInfo): string {
 /** An extension's failed init, answered as Lambda does: the error type, and a message in the invocation's error. */
 function extensionFailure(errorType: string, message: string): InitFailure {
   return { errorType, body: Buffer.from(JSON.stringify({ errorMessage: message, errorType })) };
+}
+
+/** The Telemetry API's status of an invocation: success, or error / failure / timeout with Lambda's error type. */
+function telemetryStatus(outcome: { ok: true } | { ok: false; kind: FailureKind; payload: Buffer }): { status: 'success' | 'error' | 'failure' | 'timeout'; errorType?: string } {
+  if (outcome.ok) return { status: 'success' };
+  const errorType = parseFunctionError(outcome.payload, 'Runtime.Unknown').errorType;
+  if (outcome.kind === 'timeout') return { status: 'timeout', errorType: 'Sandbox.Timedout' };
+  return { status: outcome.kind === 'function' ? 'error' : 'failure', errorType };
+}
+
+/** Milliseconds with three decimals, as Lambda's telemetry reports them. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function sleep(ms: number): Promise<void> {

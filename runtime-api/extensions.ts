@@ -89,11 +89,30 @@ export class ExtensionsApi {
   private idleWaiters: Array<() => boolean> = [];
   /** External extensions started with the runtime: init waits until this many have registered. */
   private expected = 0;
+  private registeredWaiters: Array<() => boolean> = [];
 
   constructor(
     private readonly logger: Logger,
     private readonly info: () => FunctionInfo,
+    /** Told of each registration (the Telemetry API's platform.extension event). */
+    private readonly onRegistered: (name: string, events: ExtensionEventType[]) => void = () => {},
   ) {}
+
+  /** The name of the registered extension with this identifier. */
+  nameOf(id: string): string | undefined {
+    return this.byId.get(id)?.name;
+  }
+
+  /** Resolves when `count` extensions have registered or one reported an init error (rapid starts the runtime then). */
+  waitRegistered(count: number): Promise<void> {
+    this.expected = Math.max(this.expected, count);
+    const done = () => this.byId.size >= count;
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      void this.failureDeferred.promise.then(() => resolve());
+      this.registeredWaiters.push(() => (done() ? (resolve(), true) : false));
+    });
+  }
 
   /** An extension reported an init or exit error. */
   get failed(): Promise<ExtensionFailure> {
@@ -113,6 +132,7 @@ export class ExtensionsApi {
     for (const ext of this.byId.values()) ext.held?.destroy();
     this.byId.clear();
     this.expected = 0;
+    this.registeredWaiters = [];
     this.initOpen = true;
     this.failureDeferred = deferred<ExtensionFailure>();
     this.wake();
@@ -233,6 +253,8 @@ export class ExtensionsApi {
     // Registered but not yet at /event/next: init waits for it.
     this.byId.set(id, { id, name, events, held: undefined, queue: [], idle: false });
     this.logger.debug({ extension: name, events: [...events] }, 'extension registered');
+    this.registeredWaiters = this.registeredWaiters.filter((w) => !w());
+    this.onRegistered(name, [...events]);
     const info = this.info();
     const accept = String(req.headers[EXTENSION_HEADER.acceptFeature] ?? '');
     const answer: Record<string, string> = { functionName: info.functionName, functionVersion: info.functionVersion, handler: info.handler };

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { deferred, type Deferred } from '../src/core/async.js';
 import { ExtensionsApi, type FunctionInfo } from './extensions.js';
+import { TelemetryApi } from './telemetry.js';
 import type { Logger } from '../src/core/logger.js';
 import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
 import {
@@ -68,8 +69,6 @@ const JSON_TYPE = 'application/json';
 const EMPTY = Buffer.alloc(0);
 const ACCEPTED = Buffer.from('{"status":"OK"}\n');
 const NOT_FOUND = Buffer.from('404 page not found\n');
-const LOGS_STUB = Buffer.from('{"errorMessage":"Logs API is not supported","errorType":"Logs.NotSupported"}\n');
-const TELEMETRY_STUB = Buffer.from('{"errorMessage":"Telemetry API is not supported","errorType":"Telemetry.NotSupported"}\n');
 const RUNTIME_MAX_HEADER_BYTES = 1_048_576;
 const ERROR_TYPE_PATTERN = /^(Runtime|Function)\.[A-Z][A-Za-z]*$/;
 
@@ -146,10 +145,17 @@ export class RuntimeApiServer {
   address = '';
   /** The Extensions API on the same listener (extensions use the same AWS_LAMBDA_RUNTIME_API). */
   readonly extensions: ExtensionsApi;
+  /** The Telemetry API and the Logs API on the same listener, for registered extensions. */
+  readonly telemetry: TelemetryApi;
 
   private constructor(logger: Logger, functionInfo?: () => FunctionInfo) {
     this.logger = logger;
-    this.extensions = new ExtensionsApi(logger, functionInfo ?? (() => ({ functionName: '', functionVersion: '$LATEST', handler: '' })));
+    this.extensions = new ExtensionsApi(
+      logger,
+      functionInfo ?? (() => ({ functionName: '', functionVersion: '$LATEST', handler: '' })),
+      (name, events) => this.telemetry.platform({ type: 'platform.extension', record: { name, state: 'Ready', events } }),
+    );
+    this.telemetry = new TelemetryApi(logger, (id) => this.extensions.nameOf(id));
     // The Node RIC puts the whole error (message and stack) into the X-Ray cause header: allow large headers.
     this.server = createServer({ noDelay: true, maxHeaderSize: RUNTIME_MAX_HEADER_BYTES }, (req, res) => this.route(req, res));
     // One runtime per listener: idle keep-alive sockets stay open for as long as it lives.
@@ -180,6 +186,7 @@ export class RuntimeApiServer {
   reset(): void {
     this.state = 'Started';
     this.extensions.reset();
+    this.telemetry.reset();
     this.readyDeferred = deferred<void>();
     this.initFailedDeferred = deferred<InitFailure>();
     this.heldNext?.destroy();
@@ -239,6 +246,7 @@ export class RuntimeApiServer {
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     if (this.extensions.handle(path, req, res)) return;
+    if (this.telemetry.handle(path, req, res)) return;
     if (path === RUNTIME_PATH.next) {
       return method === 'GET' ? this.next(res) : send(res, 405);
     }
@@ -265,8 +273,6 @@ export class RuntimeApiServer {
     if (path === RUNTIME_PATH.ping) {
       return method === 'GET' ? send(res, 200, Buffer.from('pong'), 'text/plain; charset=utf-8') : send(res, 405);
     }
-    if (path === RUNTIME_PATH.logs) return method === 'PUT' ? send(res, 202, LOGS_STUB) : send(res, 405);
-    if (path === RUNTIME_PATH.telemetry) return method === 'PUT' ? send(res, 202, TELEMETRY_STUB) : send(res, 405);
     send(res, 404, NOT_FOUND, 'text/plain; charset=utf-8');
   }
 

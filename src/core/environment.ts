@@ -27,8 +27,13 @@ export interface RuntimeProcess {
 export interface LaunchContext {
   /** `host:port` for `AWS_LAMBDA_RUNTIME_API`. */
   runtimeApi: string;
-  /** Receives the runtime's stdout and stderr. */
-  onOutput(chunk: Buffer): void;
+  /** Receives the runtime's stdout and stderr; an external extension's output names the extension. */
+  onOutput(chunk: Buffer, extension?: string): void;
+  /**
+   * Resolves once `count` external extensions have registered, or their init can no longer succeed (an
+   * init error, the init timeout). Lambda starts the runtime only then (rapid: AwaitExternalAgentsRegistered).
+   */
+  extensionsRegistered?(count: number): Promise<void>;
 }
 
 /** Starts one runtime; throws an EmulatorError (`EMU_ENV_LAUNCH_FAILED`) when it cannot even start. */
@@ -46,6 +51,12 @@ export interface ExecutionEnvironment {
   invokeStream(request: InvokeRequest): Promise<InvokeStreamResult>;
   /** Starts the runtime and waits for its init without invoking (warm start). */
   prepare(): Promise<void>;
+  /**
+   * Resolves when the environment can take another invocation: the answer goes to the caller as soon
+   * as the runtime gives it, but extensions may still be working on the last invocation (Lambda's Invoke
+   * phase ends when they are all back at /event/next). Absent or resolved: reusable now.
+   */
+  settled?(): Promise<void> | undefined;
   close(): Promise<void>;
 }
 

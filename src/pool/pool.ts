@@ -107,14 +107,21 @@ export class EnvironmentPool implements StreamingInvoker {
       const result = await call(env);
       if (isStreamed(result)) {
         streaming = true;
-        void result.outcome.then((outcome) => this.observe(outcome)).finally(() => this.release(env));
+        void result.outcome.then((outcome) => this.observe(outcome)).finally(() => this.releaseSettled(env));
       } else {
         this.observe(result);
       }
       return result;
     } finally {
-      if (!streaming) this.release(env);
+      if (!streaming) this.releaseSettled(env);
     }
+  }
+
+  /** Releases an environment once its extensions are done with the last invocation (at once when it has none). */
+  private releaseSettled(env: ExecutionEnvironment): void {
+    const settled = env.settled?.();
+    if (settled) void settled.then(() => this.release(env), () => this.release(env));
+    else this.release(env);
   }
 
   /** A throttle is Lambda's answer, not a fault: a value, logged as a warning. */

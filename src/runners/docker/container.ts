@@ -1,11 +1,13 @@
 // Runs one runtime as one container: create, attach output, start, report its end in Go's words, kill and remove it.
 import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { Container, ContainerCreateOptions } from 'dockerode';
 import { emuError } from '../../core/errors.js';
 import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
 import { describeExit } from '../exit.js';
 import { describeDockerError, type DockerClient } from './client.js';
+import { execExtension, openGate, type ExtensionExec } from './extensions.js';
 import { removeContainer } from './labels.js';
 import type { NetworkPlan } from './network.js';
 
@@ -38,11 +40,18 @@ export interface ContainerSpec {
   /** `uid:gid` the runtime runs as when sandboxed. */
   user: string;
   network: NetworkPlan;
+  /**
+   * External extensions (names in /opt/extensions) to exec before the runtime; the entrypoint must then be
+   * gated (extensions.ts gatedEntrypoint): it waits for a line on stdin before running the runtime.
+   */
+  extensions?: readonly string[];
 }
 
 /** A container as a RuntimeProcess, plus its id for tests and logs. */
 export interface ContainerProcess extends RuntimeProcess {
   readonly id: string;
+  /** With extensions: the started extensions, and how to let the gated runtime start. */
+  readonly gate?: { extensions: readonly ExtensionExec[]; open(): void };
 }
 
 /** Lambda's limits inside an execution environment: 1,024 processes/threads and 1,024 open files. */
@@ -82,7 +91,8 @@ export function createOptions(spec: ContainerSpec): ContainerCreateOptions {
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
-    OpenStdin: false,
+    // The gate in front of a runtime with extensions reads its go-ahead from stdin.
+    ...(spec.extensions?.length ? { AttachStdin: true, OpenStdin: true, StdinOnce: true } : { OpenStdin: false }),
     HostConfig: {
       // An init as PID 1 forwards signals and reaps children: a Node runtime as PID 1 would ignore SIGTERM (ric.md §2.3).
       Init: true,
@@ -196,7 +206,7 @@ export const DEFAULT_START_TIMEOUT_MS = 30_000;
 export async function startContainer(
   docker: DockerClient,
   spec: ContainerSpec,
-  onOutput: (chunk: Buffer) => void,
+  onOutput: (chunk: Buffer, extension?: string) => void,
   startTimeoutMs = DEFAULT_START_TIMEOUT_MS,
 ): Promise<ContainerProcess> {
   const attempt = createAndStart(docker, spec, onOutput);
@@ -214,8 +224,9 @@ export async function startContainer(
   }
 }
 
-async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutput: (chunk: Buffer) => void): Promise<ContainerProcess> {
+async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutput: (chunk: Buffer, extension?: string) => void): Promise<ContainerProcess> {
   let container: Container | undefined;
+  let stdin: Duplex | undefined;
   try {
     const options = createOptions(spec);
     // docker-modem sends `_query` as the query string and `_body` as the JSON body.
@@ -224,10 +235,36 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
     const outputEnded = streamEnd(output);
     const sink = { write: (chunk: Buffer) => (onOutput(chunk), true) } as unknown as NodeJS.WritableStream;
     docker.modem.demuxStream(output, sink, sink);
+    const names = spec.extensions ?? [];
+    if (names.length > 0) stdin = (await container.attach({ stream: true, stdin: true, hijack: true })) as Duplex;
     const waiting = await waitForRemoval(docker, container.id);
     await container.start();
-    return running(docker, container, outputEnded, waiting);
+    const proc = running(docker, container, outputEnded, waiting);
+    if (!stdin) return proc;
+    const user = spec.sandbox ? spec.user : undefined;
+    const extensions: ExtensionExec[] = [];
+    for (const name of names) extensions.push(await execExtension(docker, container, name, user, onOutput));
+    const gateStream = stdin;
+    let opened = false;
+    const extensionExited = new Promise<{ name: string; exit: ExitInfo }>((resolve) => {
+      for (const e of extensions) void e.proc.exited.then((exit) => resolve({ name: e.name, exit }));
+    });
+    return {
+      ...proc,
+      extensionCount: extensions.length,
+      extensionExited,
+      extensionsGone: Promise.all(extensions.map((e) => e.proc.exited)).then(() => undefined),
+      gate: {
+        extensions,
+        open() {
+          if (opened) return;
+          opened = true;
+          openGate(gateStream);
+        },
+      },
+    };
   } catch (err) {
+    stdin?.destroy();
     if (container) await removeContainer(docker, container.id).catch(() => {});
     throw err;
   }

@@ -11,7 +11,9 @@ import { ownedTempDir } from '../../core/temp-dirs.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { buildFunctionImage } from './build.js';
 import { assertDockerReachable, createDockerClient, type DockerClient } from './client.js';
+import { findExtensions, registeredOrExited } from '../extensions.js';
 import { startContainer, type ContainerProcess, type ContainerSpec } from './container.js';
+import { gatedEntrypoint, imageExtensions } from './extensions.js';
 import { baseImageFor, dockerPlatform, lambdaArchitecture, RUNTIME_IMAGES } from './images.js';
 import { containerLabels, EMULATOR_INSTANCE } from './labels.js';
 import { prepareLayers } from './layers.js';
@@ -59,6 +61,15 @@ export const SANDBOX_USER = '993:990';
 /** Where Lambda puts the code and the runtime inside the execution environment. */
 export const TASK_ROOT = '/var/task';
 export const RUNTIME_DIR = '/var/runtime';
+
+/** An image's ENTRYPOINT as a list (Docker stores the shell form as a string). */
+function asList(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value : ['/bin/sh', '-c', value];
+}
+
+/** The sandbox's host name in Lambda (Telemetry API destinations, e.g. http://sandbox.localdomain:8080). */
+export const SANDBOX_HOST = 'sandbox.localdomain';
 
 /** Variables an image defines for itself (base images set them); for Image functions the image's value wins. */
 const IMAGE_OWNED = ['PATH', 'LANG', 'TZ', 'LD_LIBRARY_PATH', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', 'AWS_EXECUTION_ENV'];
@@ -147,7 +158,9 @@ function debugEnvironment(fn: FunctionSpec, env: Record<string, string>, debug: 
 async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRunnerOptions): Promise<Prepared> {
   const logger = options.logger;
   const progress: ProgressSink = options.onProgress ?? ((line) => logger.info({ fn: fn.functionName }, line));
-  const network = planNetwork(options);
+  const planned = planNetwork(options);
+  // AWS's host name for the environment itself, where Telemetry API listeners bind (telemetry-api.html); the container's loopback.
+  const network = { ...planned, extraHosts: [...planned.extraHosts, `${SANDBOX_HOST}:127.0.0.1`] };
   const sandbox = options.sandbox ?? true;
   const platform = dockerPlatform(fn.architecture);
   const env = lambdaEnvironment(fn, TASK_ROOT, RUNTIME_DIR, {
@@ -176,6 +189,11 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     const config = fn.imageConfig ?? {};
     // Docker drops the image's CMD when the entrypoint is overridden; Lambda keeps it unless Command is set too.
     const cmd = config.command ?? (config.entryPoint ? (info.Config?.Cmd ?? undefined) : undefined);
+    // Extensions built into the image (its /opt/extensions) start before the runtime, as Lambda starts them.
+    const extensions = await imageExtensions(docker, name, base.labels, platform);
+    const entrypoint = config.entryPoint ?? (extensions.length ? asList(info.Config?.Entrypoint) : undefined);
+    const command = extensions.length ? (config.command ?? info.Config?.Cmd ?? []) : cmd;
+    if (extensions.length) logger.debug({ fn: fn.functionName, extensions }, 'image has external extensions');
     return {
       image: info,
       imageName: name,
@@ -184,8 +202,9 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         image: name,
         env,
         mounts: [],
-        ...(cmd ? { cmd } : {}),
-        ...(config.entryPoint ? { entrypoint: config.entryPoint } : {}),
+        ...(command ? { cmd: command } : {}),
+        ...(entrypoint ? { entrypoint: extensions.length ? gatedEntrypoint(entrypoint) : entrypoint } : {}),
+        ...(extensions.length ? { extensions } : {}),
         ...(config.workingDirectory ? { workingDir: config.workingDirectory } : {}),
       },
       dispose: () => {},
@@ -204,6 +223,8 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
   try {
     checkCode(code.dir, fn, sandbox, logger);
     const info = await ensureImage(docker, name, { skipPull: options.skipPull, platform, onProgress: progress, ...pullBound(options), offlineHint: offlineHint(fn.runtime, name) });
+    // The layers' extensions/ executables, mounted at /opt/extensions, start before the runtime.
+    const extensions = findExtensions(fn.layers.flatMap((l) => (l.kind === 'local' ? [l.contentDir] : []))).map((e) => e.name);
     return {
       image: info,
       imageName: name,
@@ -214,6 +235,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         mounts: [{ source: code.dir, target: TASK_ROOT }, ...(layers.source ? [{ source: layers.source, target: '/opt' }] : [])],
         // The base image's /lambda-entrypoint.sh takes the handler as its only argument (rie.md §8).
         cmd: [fn.handler ?? ''],
+        ...(extensions.length ? { extensions, entrypoint: gatedEntrypoint(asList(info.Config?.Entrypoint) ?? ['/lambda-entrypoint.sh']) } : {}),
       },
       dispose,
     };
@@ -247,6 +269,11 @@ export async function dockerLaunch(fn: FunctionSpec, options: DockerRunnerOption
       env: { ...prepared.spec.env, AWS_LAMBDA_RUNTIME_API: containerRuntimeApi(prepared.spec.network, ctx.runtimeApi) },
     };
     const proc = await startContainer(docker, spec, ctx.onOutput);
+    if (proc.gate) {
+      // The runtime starts once every extension has registered (or one has exited), as rapid starts it.
+      await registeredOrExited(ctx, proc.gate.extensions);
+      proc.gate.open();
+    }
     if (closed) {
       // close() ran while this container was starting: it must not outlive the runner.
       await proc.kill();

@@ -1,31 +1,12 @@
 // External extensions on the process runner: the executables in the layers' extensions/ folders, started before the runtime.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
+import type { ExitInfo, LaunchContext, RuntimeProcess } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
+import { registeredOrExited, type ExtensionFile } from '../extensions.js';
 import { spawnRuntime, type SpawnRuntimeOptions } from './spawn.js';
-
-/** One extension executable: its name (the file name, as Lambda names it) and where it is. */
-export interface ExtensionFile {
-  name: string;
-  path: string;
-}
-
-/** `/opt/extensions/*` of the merged layers, later layers winning, in name order (Lambda starts them before the runtime). */
-export function findExtensions(layerDirs: readonly string[]): ExtensionFile[] {
-  const byName = new Map<string, string>();
-  for (const dir of layerDirs) {
-    const ext = join(dir, 'extensions');
-    if (!existsSync(ext)) continue;
-    for (const name of readdirSync(ext)) {
-      const path = join(ext, name);
-      if (statSync(path).isFile()) byName.set(name, path);
-    }
-  }
-  return [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, path]) => ({ name, path }));
-}
 
 let canUnshare: boolean | undefined;
 
@@ -39,33 +20,48 @@ export function privateOptAvailable(): boolean {
 }
 
 /**
- * A folder that looks like Lambda's /opt: one symlink per top-level entry of each layer (later layers
- * win). Extensions run with it bind-mounted on /opt in a private mount namespace, so the samples'
- * hard-coded `/opt/<name>/...` paths resolve.
+ * The sandbox view extensions get in their private mount namespace: `opt/`, a folder that looks like
+ * Lambda's /opt (one symlink per top-level entry of each layer, later layers winning) so the samples'
+ * hard-coded `/opt/<name>/...` paths resolve, and `hosts`, the host's /etc/hosts plus
+ * `sandbox.localdomain` on the loopback, AWS's host name for Telemetry API listeners.
  */
 export function mergedOpt(layerDirs: readonly string[], label: string): string {
   const dir = ownedTempDir('opt', label);
+  const opt = join(dir, 'opt');
+  mkdirSync(opt);
   const seen = new Map<string, string>();
   for (const layer of layerDirs) for (const entry of readdirSync(layer)) seen.set(entry, join(layer, entry));
-  for (const [entry, target] of seen) symlinkSync(target, join(dir, entry));
+  for (const [entry, target] of seen) symlinkSync(target, join(opt, entry));
+  let hosts = '';
+  try {
+    hosts = readFileSync('/etc/hosts', 'utf8');
+  } catch {
+    // no hosts file: the sandbox name alone
+  }
+  writeFileSync(join(dir, 'hosts'), `${hosts.endsWith('\n') || hosts === '' ? hosts : `${hosts}\n`}127.0.0.1 sandbox.localdomain\n`);
   return dir;
 }
 
-/** Starts each extension (under /opt when `opt` is given) and then the runtime; one handle for all of them. */
+/**
+ * Starts each extension (in the sandbox view `sandbox` from mergedOpt, when given), waits until they have
+ * registered, and then starts the runtime; one handle for all of them.
+ */
 export async function spawnWithExtensions(
   extensions: readonly ExtensionFile[],
-  opt: string | undefined,
+  sandbox: string | undefined,
   runtime: SpawnRuntimeOptions,
+  ctx: Pick<LaunchContext, 'extensionsRegistered' | 'onOutput'>,
   logger: Logger,
 ): Promise<RuntimeProcess> {
   const started: Array<{ name: string; proc: RuntimeProcess }> = [];
   try {
     for (const ext of extensions) {
-      const path = opt ? join('/opt/extensions', ext.name) : ext.path;
+      const path = sandbox ? join('/opt/extensions', ext.name) : ext.path;
       const proc = await spawnRuntime({
         ...runtime,
-        ...(opt
-          ? { command: 'unshare', args: ['-rm', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /opt && exec "$@"', opt, path] }
+        onOutput: (chunk) => ctx.onOutput(chunk, ext.name),
+        ...(sandbox
+          ? { command: 'unshare', args: ['-rm', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0/opt" /opt && mount --bind "$0/hosts" /etc/hosts && exec "$@"', sandbox, path] }
           : { command: path, args: [] }),
       });
       started.push({ name: ext.name, proc });
@@ -77,6 +73,7 @@ export async function spawnWithExtensions(
   logger.debug({ extensions: extensions.map((e) => e.name) }, 'extensions started');
   let main: RuntimeProcess;
   try {
+    await registeredOrExited(ctx, started);
     main = await spawnRuntime(runtime);
   } catch (err) {
     await Promise.all(started.map((s) => s.proc.kill()));

@@ -10,7 +10,8 @@ import type { FunctionSpec } from '../../core/model.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { runtimeMismatch } from '../runtime-versions.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
-import { findExtensions, mergedOpt, privateOptAvailable, spawnWithExtensions } from './extensions.js';
+import { findExtensions } from '../extensions.js';
+import { mergedOpt, privateOptAvailable, spawnWithExtensions } from './extensions.js';
 
 export interface ProcessRunnerOptions {
   /** Entry of emulate's Node runtime client. */
@@ -166,7 +167,7 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
     else {
       options.logger.warn(
         { fn: fn.functionName, extensions: extensions.map((e) => e.name) },
-        'extensions run from their layer folders: this host allows no private /opt (unshare -rm), so an extension that hard-codes /opt/<name> should use --runner docker',
+        'extensions run from their layer folders: this host allows no private /opt (unshare -rm), so an extension that hard-codes /opt/<name> or listens on sandbox.localdomain should use --runner docker',
       );
     }
   }
@@ -174,7 +175,8 @@ export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): 
     spawnWithExtensions(
       extensions,
       opt,
-      { command: file, args, cwd: codeDir, env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi }, onOutput: ctx.onOutput },
+      { command: file, args, cwd: codeDir, env: { ...env, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi }, onOutput: (chunk) => ctx.onOutput(chunk) },
+      ctx,
       options.logger,
     );
   // Inline code lives in a temporary folder of ours: it goes when the emulator closes (a killed one's is swept at the next start).

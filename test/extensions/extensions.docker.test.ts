@@ -1,0 +1,204 @@
+// Extensions on the Docker runner: a layer's extension and AWS's Node.js sample extension (unchanged, built into an image) through init, two invocations and shutdown; faulty extensions.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
+import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
+const TEMPLATE = join(FIXTURES, 'docker', 'template.yaml');
+const SAMPLES_IMAGE = 'emulate-test/extension-samples:20';
+
+/**
+ * AWS's sample launchers are bash scripts calling basename, and its index.js starts with `#!/usr/bin/env node`:
+ * the real nodejs base image has bash and coreutils, the stand-in has only sh and node. This image adds the
+ * host's bash, env and basename to the stand-in, and AWS's sample (unchanged) at /opt, as an image would ship it.
+ */
+function buildSamplesImage(): void {
+  const ctx = mkdtempSync(join(tmpdir(), 'emulate-ext-image-'));
+  try {
+    const binaries = ['/bin/bash', '/usr/bin/env', '/usr/bin/basename'].map((b) => realpathSync(b));
+    const libs = new Set<string>();
+    for (const bin of binaries) {
+      for (const m of execFileSync('ldd', [bin], { encoding: 'utf8' }).matchAll(/(?:=>\s+)?(\/\S+)\s+\(0x/g)) libs.add(m[1]!);
+    }
+    const copy = (from: string, to: string) => {
+      mkdirSync(dirname(join(ctx, 'root', to)), { recursive: true });
+      cpSync(realpathSync(from), join(ctx, 'root', to));
+    };
+    copy('/bin/bash', '/bin/bash');
+    copy('/usr/bin/env', '/usr/bin/env');
+    copy('/usr/bin/basename', '/usr/bin/basename');
+    for (const lib of libs) copy(lib, lib);
+    mkdirSync(join(ctx, 'opt', 'extensions'), { recursive: true });
+    cpSync(join(FIXTURES, 'layer', 'extensions', 'nodejs-example-extension'), join(ctx, 'opt', 'extensions', 'nodejs-example-extension'));
+    cpSync(join(FIXTURES, 'layer', 'nodejs-example-extension'), join(ctx, 'opt', 'nodejs-example-extension'), { recursive: true });
+    cpSync(join(FIXTURES, 'docker', 'fn'), join(ctx, 'fn'), { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), ['FROM public.ecr.aws/lambda/nodejs:20', 'COPY root/ /', 'COPY opt/ /opt/', 'COPY fn/ /var/task/', 'CMD ["index.handler"]', ''].join('\n'));
+    execFileSync('chmod', ['-R', 'a+rX', ctx]);
+    execFileSync('docker', ['build', '-q', '--network', 'host', '-t', SAMPLES_IMAGE, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+async function ourContainers(): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [LABELS.managed] } });
+  // This process's emulators label their containers with its instance id.
+  return list.filter((c) => c.Labels[LABELS.instance] === EMULATOR_INSTANCE).map((c) => c.Id);
+}
+
+async function start(logs: FunctionLogChunk[]) {
+  return createEmulator({ template: TEMPLATE, runner: 'docker', logLevel: 'silent', lambdaPort: false, requestIds: 'sequential', onFunctionOutput: (c) => logs.push(c) });
+}
+
+const text = (logs: FunctionLogChunk[]) => logs.map((c) => c.text).join('');
+
+describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
+  beforeAll(async () => {
+    await prepareStandIn();
+    buildSamplesImage();
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    expect(await ourContainers()).toEqual([]);
+  });
+
+  it('runs AWS\'s Node.js sample extension built into an image through init, two invocations and shutdown, in order', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    try {
+      const first = await emu.invoke('SamplesImage', { n: 1 });
+      expect(first.value).toEqual({ ok: true, event: { n: 1 } });
+      const second = await emu.invoke('SamplesImage', { n: 2 });
+      expect(second.value).toEqual({ ok: true, event: { n: 2 } });
+    } finally {
+      await emu.close();
+    }
+    const lines = text(logs).split('\n');
+    const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+    // Init: the extension was started from the image's /opt/extensions, registered, and only then did the function run.
+    const launched = at(/^nodejs-example-extension {2}launching extension/);
+    const registered = at(/^extensionId [0-9a-f-]{36}/);
+    const functionRan = at(/^.*function got \{"n":1\}/);
+    expect(launched).toBeGreaterThanOrEqual(0);
+    expect(registered).toBeGreaterThan(launched);
+    expect(functionRan).toBeGreaterThan(registered);
+    // Invoke: the sample prints "invoke" and the event for each request, in request order.
+    const invokes = lines.flatMap((l, i) => (l === 'invoke' ? [i] : []));
+    expect(invokes).toHaveLength(2);
+    expect(invokes[0]).toBeGreaterThan(registered);
+    // Shutdown: SHUTDOWN with reason spindown, after both invocations, and the sample exited on its own.
+    const shutdown = at(/^shutdown \{/);
+    expect(shutdown).toBeGreaterThan(invokes[1]!);
+    expect(text(logs)).toContain("shutdownReason: 'spindown'");
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('answers the caller before a layer\'s extension is done, and reuses the environment only once it is back at /event/next', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let first, second;
+    try {
+      first = await emu.invoke('WithEvents', { n: 1 });
+      expect(first.value).toEqual({ ok: true, event: { n: 1 } });
+      // The extension works 300 ms after each INVOKE: the answer does not wait for it, REPORT does.
+      expect(first.log).not.toContain('REPORT RequestId');
+      // Once the extension is back at /event/next (well within 1.5 s), the same environment takes the next one.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      second = await emu.invoke('WithEvents', { n: 2 });
+      expect(second.value).toEqual({ ok: true, event: { n: 2 } });
+      expect(second.initDurationMs).toBeUndefined();
+    } finally {
+      await emu.close();
+    }
+    const all = text(logs);
+    const events = [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+    expect(events.map((e) => e.eventType)).toEqual(['INVOKE', 'INVOKE', 'SHUTDOWN']);
+    expect(events.slice(0, 2).map((e) => e.requestId)).toEqual([first.requestId, second.requestId]);
+    expect(events[0]).toMatchObject({ invokedFunctionArn: expect.stringContaining(':function:WithEvents'), tracing: { type: 'X-Amzn-Trace-Id' } });
+    expect(all).toMatch(/\[events\] registered \{"functionName":"[^"]*WithEvents[^"]*","functionVersion":"\$LATEST","handler":"index.handler"\}/);
+    // The second START comes after the first REPORT, whose Duration covers the extension's 300 ms.
+    const report = /REPORT RequestId: (\S+)\tDuration: ([\d.]+) ms/g;
+    const reports = [...all.matchAll(report)];
+    expect(reports.map((m) => m[1])).toEqual([first.requestId, second.requestId]);
+    expect(Number(reports[0]![2])).toBeGreaterThanOrEqual(290);
+    expect(all.indexOf(`START RequestId: ${second.requestId}`)).toBeGreaterThan(all.indexOf(`REPORT RequestId: ${first.requestId}`));
+  }, 60_000);
+
+  it('fails the init with Extension.Crash when an extension dies at init; the next invocation is answered the same and nothing is left running', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    try {
+      const result = await emu.invoke('Crash', {});
+      expect(result.ok).toBe(false);
+      expect(result.value).toMatchObject({ errorType: 'Extension.Crash', errorMessage: expect.stringContaining('Extension crasher exited during init: exit status 3') });
+      expect(text(logs)).toContain('crasher starting');
+      expect((await emu.invoke('Crash', {})).value).toMatchObject({ errorType: 'Extension.Crash' });
+      expect((await emu.invoke('Plain', { p: 1 })).value).toEqual({ ok: true, event: { p: 1 } });
+    } finally {
+      await emu.close();
+    }
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('times out the init of an extension that never calls /event/next, removes its container, and the next invocation tries afresh', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    try {
+      const result = await emu.invoke('Silent', {});
+      expect(result.value).toMatchObject({ errorType: 'Sandbox.Timedout' });
+      expect(text(logs)).toContain('silent registered');
+      expect(await ourContainers()).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  }, 60_000);
+
+  it('kills an extension that does not finish within 2 s of SHUTDOWN, and removes its container', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    expect((await emu.invoke('Slow', { s: 1 })).value).toEqual({ ok: true, event: { s: 1 } });
+    const t0 = Date.now();
+    await emu.close();
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(1900);
+    expect(took).toBeLessThan(20_000);
+    expect(text(logs)).toContain('slow got INVOKE');
+    expect(text(logs)).toContain('slow got SHUTDOWN');
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('delivers Telemetry API events to a subscriber listening on sandbox.localdomain in the container, each valid per AWS\'s schema', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let first, second;
+    try {
+      first = await emu.invoke('WithTelemetry', { t: 1 });
+      second = await emu.invoke('WithTelemetry', { t: 2 });
+      expect(second.value).toEqual({ ok: true, event: { t: 2 } });
+    } finally {
+      await emu.close();
+    }
+    const all = text(logs);
+    expect(all).toMatch(/\[telemetry\] subscribed 200 http:\/\/sandbox\.localdomain:\d+\//);
+    const line = all.split('\n').find((l) => l.startsWith('[telemetry-received] '))!;
+    const received = JSON.parse(line.slice('[telemetry-received] '.length)) as Array<{ type: string; record: Record<string, unknown> | string }>;
+    const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(received.length).toBeGreaterThan(10);
+    for (const event of received) {
+      const valid: boolean = validate(event as unknown);
+      expect(valid ? [] : [event.type, validate.errors]).toEqual([]);
+    }
+    const starts = received.filter((e) => e.type === 'platform.start').map((e) => (e.record as { requestId: string }).requestId);
+    expect(starts).toEqual([first!.requestId, second!.requestId]);
+    expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining([expect.stringContaining('function got {"t":1}')]));
+    expect(received.map((e) => e.type)).toEqual(expect.arrayContaining(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription', 'platform.initRuntimeDone', 'platform.initReport', 'platform.runtimeDone', 'platform.report']));
+  }, 60_000);
+});
