@@ -346,11 +346,11 @@ describe('emulate start-api with authorizers (process runner)', () => {
     });
 
     it.each([
-      ['a token signed by another key', { token_use: 'id' }, { key: undefined as CryptoKey | undefined, other: true }],
-      ['an access token where an ID token is needed', { token_use: 'access' }, { other: false }],
-      ['no token', undefined, { other: false }],
-    ])('answers 401 to %s', async (_, claims, o) => {
-      const headers = claims ? { authorization: await jwt(claims, { iss: POOL_ISSUER, ...(o.other ? { key: otherKey } : {}) }) } : {};
+      ['a token signed by another key', { token_use: 'id' }, true],
+      ['an access token where an ID token is needed', { token_use: 'access' }, false],
+      ['no token', undefined, false],
+    ])('answers 401 to %s', async (_, claims, otherSigner) => {
+      const headers: Record<string, string> = claims ? { authorization: await jwt(claims, { iss: POOL_ISSUER, ...(otherSigner ? { key: otherKey } : {}) }) } : {};
       const res = await get(cli, '/Prod/cognito', headers);
       expect(res.status).toBe(401);
       expect(res.text).toBe('{"message":"Unauthorized"}');
