@@ -13,7 +13,7 @@ export interface ApiAuth {
 
 // The keys of Auth this reader understands; any other is refused (a silent pass would open a route AWS protects).
 const API_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
-  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight']),
+  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight', 'UsagePlan']),
   http: new Set(['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer']),
 };
 const EVENT_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
@@ -151,6 +151,8 @@ export function readApiAuth(api: PropertyReader, kind: ApiKind, functions: Reado
     else out.defaultAuthorizer = def;
   }
   out.apiKeyRequired = auth.known('ApiKeyRequired') === true;
+  // A usage plan meters keys but grants no access: its absence opens nothing, so it is read with a warning rather than refused.
+  if (auth.has('UsagePlan')) auth.warn(['UsagePlan'], 'usage plans are not emulated: API keys are checked, their quotas and throttles are not');
   return out;
 }
 

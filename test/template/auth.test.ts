@@ -60,9 +60,17 @@ describe('reading Auth', () => {
   });
 });
 
+describe('UsagePlan', () => {
+  it('is read with a warning naming its place: keys are checked, quotas and throttles are not', () => {
+    const model = inline(template('Api', ['Auth:', '  ApiKeyRequired: true', '  UsagePlan: { CreateUsagePlan: PER_API }']));
+    expect(model.routes[0]!.auth).toMatchObject({ apiKeyRequired: true });
+    expect(model.warnings.join('\n')).toMatch(/inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.UsagePlan: usage plans are not emulated/);
+  });
+});
+
 describe('refusing what cannot be enforced, with file:line:col and property', () => {
   it.each([
-    ['an unknown Auth key', template('Api', ['Auth:', '  UsagePlan: { CreateUsagePlan: PER_API }']), /inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.UsagePlan: Auth UsagePlan is not supported by the emulator/],
+    ['an unknown Auth key', template('Api', ['Auth:', '  InvokeRole: CALLER_CREDENTIALS']), /inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.InvokeRole: Auth InvokeRole is not supported by the emulator/],
     ['a ResourcePolicy', template('Api', ['Auth:', '  ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8] }']), /Resources\.MyApi\.Properties\.Auth: ResourcePolicy is not supported by the emulator: it cannot be checked locally/],
     ['DefaultAuthorizer AWS_IAM', template('Api', ['Auth:', '  DefaultAuthorizer: AWS_IAM']), /Auth\.DefaultAuthorizer: AWS_IAM is not supported by the emulator/],
     ['EnableIamAuthorizer', template('HttpApi', ['Auth:', '  EnableIamAuthorizer: true']), /Auth\.EnableIamAuthorizer: IAM authorization is not supported/],
