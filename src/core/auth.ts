@@ -37,6 +37,8 @@ export interface JwtAuthorizer {
   audience: string[];
   /** `IdentitySource`, default `$request.header.Authorization`. */
   identitySource: string;
+  /** The authorizer's own `AuthorizationScopes`: the scopes of routes that do not list theirs (SAM OAuth2Authorizer). */
+  authorizationScopes?: string[];
 }
 
 /** REST `CognitoAuthorizer`: tokens of one or more user pools. */
@@ -48,6 +50,8 @@ export interface CognitoAuthorizer {
   /** `Identity.Header`, default `Authorization`. */
   header: string;
   validationExpression?: string;
+  /** The authorizer's own `AuthorizationScopes`: the scopes of methods that do not list theirs (SAM CognitoAuthorizer). */
+  authorizationScopes?: string[];
 }
 
 export type AuthorizerConfig = LambdaTokenAuthorizer | LambdaRequestAuthorizer | JwtAuthorizer | CognitoAuthorizer;

@@ -13,7 +13,7 @@ export interface ApiAuth {
 
 // The keys of Auth this reader understands; any other is refused (a silent pass would open a route AWS protects).
 const API_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
-  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight']),
+  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight', 'UsagePlan']),
   http: new Set(['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer']),
 };
 const EVENT_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
@@ -69,14 +69,15 @@ function identitySources(reader: PropertyReader, kind: ApiKind): string[] {
 function readAuthorizer(name: string, reader: PropertyReader, kind: ApiKind, functions: ReadonlyMap<string, FunctionSpec>): AuthorizerConfig | undefined {
   if (kind === 'http') {
     if (reader.has('JwtConfiguration')) {
-      refuseUnknown(reader, new Set(['JwtConfiguration', 'IdentitySource']), 'a JWT authorizer\'s');
+      refuseUnknown(reader, new Set(['JwtConfiguration', 'IdentitySource', 'AuthorizationScopes']), 'a JWT authorizer\'s');
       const jwt = reader.nested('JwtConfiguration');
       refuseUnknown(jwt, new Set(['issuer', 'audience']), 'JwtConfiguration');
       const issuer = jwt.string('issuer', 'a JWT authorizer needs an issuer');
       const audience = jwt.stringList('audience') ?? [];
       if (audience.length === 0) jwt.missing('audience', 'a JWT authorizer needs an audience');
       if (issuer === undefined || audience.length === 0) return undefined;
-      return { kind: 'jwt', name, issuer, audience, identitySource: reader.string('IdentitySource') ?? '$request.header.Authorization' };
+      const scopes = reader.stringList('AuthorizationScopes');
+      return { kind: 'jwt', name, issuer, audience, identitySource: reader.string('IdentitySource') ?? '$request.header.Authorization', ...(scopes && scopes.length > 0 ? { authorizationScopes: scopes } : {}) };
     }
     if (reader.has('FunctionArn')) {
       refuseUnknown(reader, new Set(['FunctionArn', 'FunctionInvokeRole', 'FunctionPayloadType', 'AuthorizerPayloadFormatVersion', 'EnableSimpleResponses', 'EnableFunctionDefaultPermissions', 'Identity']), 'a Lambda authorizer\'s');
@@ -101,7 +102,10 @@ function readAuthorizer(name: string, reader: PropertyReader, kind: ApiKind, fun
     const id = reader.nested('Identity');
     if (reader.has('Identity')) refuseUnknown(id, new Set(['Header', 'ValidationExpression']), 'Identity');
     const validation = id.string('ValidationExpression');
-    return arns.length === 0 ? undefined : { kind: 'cognito', name, userPoolArns: arns, header: id.string('Header') ?? 'Authorization', ...(validation !== undefined ? { validationExpression: validation } : {}) };
+    const scopes = reader.stringList('AuthorizationScopes');
+    return arns.length === 0
+      ? undefined
+      : { kind: 'cognito', name, userPoolArns: arns, header: id.string('Header') ?? 'Authorization', ...(validation !== undefined ? { validationExpression: validation } : {}), ...(scopes && scopes.length > 0 ? { authorizationScopes: scopes } : {}) };
   }
   if (reader.has('FunctionArn')) {
     refuseUnknown(reader, new Set(['FunctionArn', 'FunctionInvokeRole', 'FunctionPayloadType', 'Identity', 'DisableFunctionDefaultPermissions']), 'a Lambda authorizer\'s');
@@ -147,6 +151,8 @@ export function readApiAuth(api: PropertyReader, kind: ApiKind, functions: Reado
     else out.defaultAuthorizer = def;
   }
   out.apiKeyRequired = auth.known('ApiKeyRequired') === true;
+  // A usage plan meters keys but grants no access: its absence opens nothing, so it is read with a warning rather than refused.
+  if (auth.has('UsagePlan')) auth.warn(['UsagePlan'], 'usage plans are not emulated: API keys are checked, their quotas and throttles are not');
   return out;
 }
 
@@ -171,6 +177,8 @@ export function readEventAuth(event: PropertyReader, kind: ApiKind, payload: Pay
   }
   const authorizer = name !== undefined ? api.authorizers.get(name) : undefined;
   if (!authorizer && !keyRequired) return undefined;
+  // A route without its own AuthorizationScopes takes its authorizer's (SAM OAuth2Authorizer / CognitoAuthorizer AuthorizationScopes).
+  if ((!scopes || scopes.length === 0) && authorizer && (authorizer.kind === 'jwt' || authorizer.kind === 'cognito')) scopes = authorizer.authorizationScopes;
   return {
     apiKind: kind,
     payloadFormatVersion: payload,

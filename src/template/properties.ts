@@ -94,6 +94,11 @@ export class PropertyReader {
     this.ctx.diag.error('EMU_TEMPLATE_BAD_PROPERTY', this.at(...keys), message);
   }
 
+  /** A start-up warning at a property: read, but not (fully) emulated. */
+  warn(keys: Key[], message: string): void {
+    this.ctx.diag.warn(`${this.at(...keys)}: ${message}`);
+  }
+
   string(key: string, required?: string): string | undefined {
     const value = this.known(key, required);
     if (value === undefined) return undefined;

@@ -1,0 +1,87 @@
+// The template reader's side of access control: every SAM Auth shape read into each route's RouteAuth, every shape it
+// cannot enforce refused at start-up with file, line, column and property (a silent pass would open a route AWS protects).
+import { describe, expect, it } from 'vitest';
+import { readTemplate } from '../../src/template/index.js';
+import { fn, inline, inlineError } from './helpers.js';
+
+const header = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
+
+/** A template with one API of `type` whose Properties are `api` lines, one authorizer function, and one route event. */
+function template(type: 'Api' | 'HttpApi', api: string[], event: string[] = [], extra = ''): string {
+  const apiType = type === 'Api' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi';
+  const ref = type === 'Api' ? 'RestApiId' : 'ApiId';
+  return [
+    header + 'Resources:',
+    '  MyApi:',
+    `    Type: ${apiType}`,
+    '    Properties:',
+    ...(type === 'Api' ? ['      StageName: Prod'] : []),
+    ...api.map((l) => `      ${l}`),
+    fn('Authorizer'),
+    fn('Handler', 'Events:', '  Get:', `    Type: ${type}`, '    Properties:', `      ${ref}: !Ref MyApi`, '      Path: /pets', '      Method: get', ...event.map((l) => `      ${l}`)),
+    extra,
+  ].join('\n');
+}
+
+describe('reading Auth', () => {
+  it('reads every authorizer kind of fixtures/auth onto its routes, NONE and ApiKeyRequired included', async () => {
+    const model = await readTemplate('fixtures/auth/template.yaml', { parameterOverrides: 'Issuer=https://issuer.test' });
+    const auth = Object.fromEntries(model.routes.map((r) => [r.path, r.auth]));
+    expect(auth['/token']).toEqual({ apiKind: 'rest', payloadFormatVersion: '1.0', authorizer: { kind: 'lambda-token', name: 'TokenAuth', functionName: 'token-authorizer', header: 'Authorization', reauthorizeEverySeconds: 2 } });
+    expect(auth['/request/{id}']!.authorizer).toEqual({ kind: 'lambda-request', name: 'RequestAuth', functionName: 'request-authorizer', apiKind: 'rest', payloadFormatVersion: '1.0', enableSimpleResponses: false, identitySources: ['method.request.header.Authorization'], reauthorizeEverySeconds: 0 });
+    expect(auth['/cognito']!.authorizer).toEqual({ kind: 'cognito', name: 'CognitoAuth', userPoolArns: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123'], header: 'Authorization' });
+    expect(auth['/open']).toBeUndefined();
+    expect(auth['/keyed']).toEqual({ apiKind: 'rest', payloadFormatVersion: '1.0', apiKeyRequired: true });
+    expect(auth['/simple']!.authorizer).toMatchObject({ kind: 'lambda-request', apiKind: 'http', payloadFormatVersion: '2.0', enableSimpleResponses: true, identitySources: ['$request.header.Authorization'] });
+    expect(auth['/policy']).toMatchObject({ payloadFormatVersion: '1.0', authorizer: { name: 'PolicyAuth', payloadFormatVersion: '1.0', enableSimpleResponses: false } });
+    expect(auth['/jwt']).toEqual({ apiKind: 'http', payloadFormatVersion: '2.0', authorizer: { kind: 'jwt', name: 'JwtAuth', issuer: 'https://issuer.test', audience: ['api-audience'], identitySource: '$request.header.Authorization' }, authorizationScopes: ['pets:read'] });
+    expect(auth['/public']).toBeUndefined();
+    expect(model.apiKeys).toEqual(['template-key-0123456789abcdef']);
+  });
+
+  it('gives routes without AuthorizationScopes their JWT authorizer\'s, and keeps a route\'s own (aws-samples sessions http-api)', async () => {
+    const model = await readTemplate('fixtures/samples/sessions-http-api-jwt/template.yaml', { parameterOverrides: 'UserPoolId=us-east-1_Pool Audience=client1' });
+    const scopes = Object.fromEntries(model.routes.map((r) => [r.path, r.auth?.authorizationScopes]));
+    expect(scopes).toMatchObject({ '/simple': ['email'], '/admin': ['Admins-client1'], '/both': ['Admins-client1', 'SU-client1'] });
+    expect(model.routes.find((r) => r.path === '/simple')!.auth!.authorizer).toMatchObject({ kind: 'jwt', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool', audience: ['client1'] });
+    expect(model.routes.find((r) => r.path === '/')!.auth).toBeUndefined();
+  });
+
+  it('reads a TOKEN authorizer\'s ValidationExpression and a REQUEST authorizer\'s identity of every kind', () => {
+    const model = inline(template('Api', [
+      'Auth:',
+      '  DefaultAuthorizer: Req',
+      '  Authorizers:',
+      '    Tok: { FunctionArn: !GetAtt Authorizer.Arn, Identity: { Header: X-Token, ValidationExpression: "^Bearer .+$", ReauthorizeEvery: 60 } }',
+      '    Req: { FunctionArn: !GetAtt Authorizer.Arn, FunctionPayloadType: REQUEST, Identity: { Headers: [H], QueryStrings: [q], StageVariables: [s], Context: [requestId] } }',
+    ]));
+    const a = model.routes[0]!.auth!.authorizer!;
+    expect(a).toMatchObject({ kind: 'lambda-request', identitySources: ['method.request.header.H', 'method.request.querystring.q', 'stageVariables.s', 'context.requestId'], reauthorizeEverySeconds: 300 });
+  });
+});
+
+describe('UsagePlan', () => {
+  it('is read with a warning naming its place: keys are checked, quotas and throttles are not', () => {
+    const model = inline(template('Api', ['Auth:', '  ApiKeyRequired: true', '  UsagePlan: { CreateUsagePlan: PER_API }']));
+    expect(model.routes[0]!.auth).toMatchObject({ apiKeyRequired: true });
+    expect(model.warnings.join('\n')).toMatch(/inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.UsagePlan: usage plans are not emulated/);
+  });
+});
+
+describe('refusing what cannot be enforced, with file:line:col and property', () => {
+  it.each([
+    ['an unknown Auth key', template('Api', ['Auth:', '  InvokeRole: CALLER_CREDENTIALS']), /inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.InvokeRole: Auth InvokeRole is not supported by the emulator/],
+    ['a ResourcePolicy', template('Api', ['Auth:', '  ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8] }']), /Resources\.MyApi\.Properties\.Auth: ResourcePolicy is not supported by the emulator: it cannot be checked locally/],
+    ['DefaultAuthorizer AWS_IAM', template('Api', ['Auth:', '  DefaultAuthorizer: AWS_IAM']), /Auth\.DefaultAuthorizer: AWS_IAM is not supported by the emulator/],
+    ['EnableIamAuthorizer', template('HttpApi', ['Auth:', '  EnableIamAuthorizer: true']), /Auth\.EnableIamAuthorizer: IAM authorization is not supported/],
+    ['a DefaultAuthorizer that is not declared', template('Api', ['Auth:', '  DefaultAuthorizer: Nope']), /Auth\.DefaultAuthorizer: "Nope" is not one of Auth\.Authorizers/],
+    ['an event Authorizer that is not declared', template('HttpApi', [], ['Auth: { Authorizer: Missing }']), /Events\.Get\.Properties\.Auth\.Authorizer: "Missing" is not one of the API's Auth\.Authorizers/],
+    ['a Lambda authorizer outside the template', template('Api', ['Auth:', '  Authorizers:', '    A: { FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:elsewhere" }']), /Authorizers\.A\.FunctionArn: must name a function of this template/],
+    ['an HttpApi Lambda authorizer without AuthorizerPayloadFormatVersion', template('HttpApi', ['Auth:', '  Authorizers:', '    A: { FunctionArn: !GetAtt Authorizer.Arn }']), /Authorizers\.A\.AuthorizerPayloadFormatVersion: missing/],
+    ['a JWT authorizer without audience', template('HttpApi', ['Auth:', '  Authorizers:', '    J: { JwtConfiguration: { issuer: "https://i.test" } }']), /JwtConfiguration\.audience: missing; a JWT authorizer needs an audience/],
+    ['an IAM HttpApi authorizer shape', template('HttpApi', ['Auth:', '  Authorizers:', '    X: { Something: 1 }']), /Authorizers\.X: an HttpApi authorizer needs JwtConfiguration or FunctionArn/],
+    ['an explicit AWS::ApiGateway::Authorizer resource', template('Api', [], [], '  Explicit:\n    Type: AWS::ApiGateway::Authorizer\n    Properties: { RestApiId: !Ref MyApi, Type: TOKEN, Name: x }'), /Resources\.Explicit: AWS::ApiGateway::Authorizer resources are not supported by the emulator/],
+  ])('refuses %s', (_, text, message) => {
+    expect(inlineError(text)).toMatch(message);
+  });
+});
