@@ -105,7 +105,7 @@ function debugTarget(opts: ResolvedOptions, functions: readonly FunctionSpec[]):
   } else if (functions.length === 1) {
     fn = functions[0]!;
   } else {
-    throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `is required with debugPort when the template has several functions (--debug-function NAME; one of ${functions.map((f) => f.functionName).join(', ')})`);
+    throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `is required with debugPort (-d/--debug-port) when the template has several functions: pass --debug-function NAME, one of ${functions.map((f) => f.functionName).join(', ')}`);
   }
   return {
     logicalId: fn.logicalId,
