@@ -259,6 +259,11 @@ class EmulatorInstance implements Emulator {
       pythonClient: PYTHON_CLIENT_ENTRY,
       functions: this.model.functions,
     });
+    if (this.debug) {
+      // The debugged function's launch is prepared now, so that what debugging needs (debugpy, a Node runtime, host networking) fails the start, not its first request.
+      const fn = this.model.functions.find((f) => f.logicalId === this.debug!.logicalId)!;
+      await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn));
+    }
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
         host: this.opts.host,
