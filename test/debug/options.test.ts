@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { createEmulator, type Emulator } from '../../src/index.js';
-import { CdpSession } from './cdp.js';
+import { CdpSession, freePort } from './cdp.js';
 import { capturedLogger, debugProject, logged, nodeAttachConfig, startDebugging } from './scenario.js';
 
 const QUICKSTART = fileURLToPath(new URL('../../fixtures/quickstart/template.yaml', import.meta.url));
@@ -77,6 +77,16 @@ describe('which function --debug-port debugs', () => {
     const lines = out.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe('emulate: option "debugFunction" is required with debugPort (-d/--debug-port) when the template has several functions: pass --debug-function NAME, one of HelloFunction, EchoFunction');
+  });
+
+  it('emulate invoke NAME -d PORT debugs the invoked function (here with --debug-args=--inspect, which does not wait)', async () => {
+    const port = await freePort();
+    const event = JSON.stringify({ pathParameters: { name: 'ann' } });
+    const out = spawnSync(process.execPath, [CLI, 'invoke', 'HelloFunction', '-t', QUICKSTART, '--runner', 'process', '-d', String(port), '--debug-args=--inspect', '-e', '-'], { encoding: 'utf8', input: event, timeout: 20_000 });
+    expect(out.status).toBe(0);
+    expect(JSON.parse(JSON.parse(out.stdout).body)).toMatchObject({ message: 'Hello, ann!' });
+    expect(out.stderr).toContain(`Debugger for HelloFunction listening on 127.0.0.1:${port}; the function runs without waiting for it`);
+    expect(out.stderr).toContain(`Debugger listening on ws://127.0.0.1:${port}/`);
   });
 
   it.each([

@@ -62,7 +62,7 @@ export function debugProject(extraTemplate = ''): DebugProject {
 /** Emulator log lines (JSON) captured in order. */
 export function capturedLogger(): { logger: ReturnType<typeof createLogger>; messages: string[] } {
   const messages: string[] = [];
-  const logger = createLogger({ level: 'info', format: 'json', stream: { write: (line: string) => (process.env.DEBUG_TEST && process.stderr.write(line), messages).push(String((JSON.parse(line) as { msg?: string }).msg ?? '')) } });
+  const logger = createLogger({ level: 'info', format: 'json', stream: { write: (line: string) => messages.push(String((JSON.parse(line) as { msg?: string }).msg ?? '')) } });
   return { logger, messages };
 }
 
@@ -84,7 +84,7 @@ export interface Run {
 export async function startDebugging(project: DebugProject, options: EmulatorOptions): Promise<Run> {
   const port = await freePort();
   const { logger, messages } = capturedLogger();
-  const emu = await createEmulator({ template: project.template, lambdaPort: false, logger, debugPort: port, ...(process.env.DEBUG_TEST ? { onFunctionOutput: (c) => void process.stderr.write(c.text) } : {}), ...options });
+  const emu = await createEmulator({ template: project.template, lambdaPort: false, logger, debugPort: port, ...options });
   return { emu, port, messages };
 }
 
@@ -102,7 +102,6 @@ export async function breakAtTsLine(project: DebugProject, run: Run, configName:
   const paused = await session.nextBreakpointPause();
   expect(paused.reason).toBe('other');
   expect(paused.hitBreakpoints).toEqual([session.bound[0]!.breakpointId]);
-  if (process.env.DEBUG_TEST) console.error(JSON.stringify(session.bound), JSON.stringify(paused.callFrames[0]).slice(0, 400));
   expect(session.original(paused.callFrames[0]!)).toEqual({ source: project.ts, line: project.line });
   const started = performance.now();
   await new Promise((r) => setTimeout(r, TIMEOUT_S * 1000 + 500));
