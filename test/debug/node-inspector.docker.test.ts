@@ -1,10 +1,5 @@
 // --debug-port on the Docker runner: the real aws-lambda-ric in the nodejs:20 stand-in runs under the inspector (NODE_OPTIONS, host network), and a CDP client breaks on a .ts line through the README's launch.json (localRoot → /var/task).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator } from '../../src/index.js';
-import { freePort } from './cdp.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
 import { LABELS } from '../../src/runners/docker/labels.js';
 import { breakAtTsLine, debugProject, startDebugging, TIMEOUT_S } from './scenario.js';
@@ -34,16 +29,4 @@ describe.skipIf(!dockerAvailable)('--debug-port on the Docker runner (Node inspe
     await run.emu.close();
     expect(await ours()).toEqual([]);
   }, 120_000);
-
-  it('refuses a Python function at start-up with a reason (the Docker runner debugs Node only)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'emulate-debug-py-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    mkdirSync(path.join(dir, 'src'));
-    writeFileSync(path.join(dir, 'src', 'app.py'), 'def handler(event, context):\n    return 1\n');
-    writeFileSync(path.join(dir, 'template.yaml'), 'Resources:\n  PyFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n');
-    await expect(createEmulator({ template: path.join(dir, 'template.yaml'), runner: 'docker', logLevel: 'silent', lambdaPort: false, debugPort: await freePort() })).rejects.toMatchObject({
-      code: 'EMU_RUNNER_UNSUPPORTED',
-      message: expect.stringMatching(/PyFunction.*the Docker runner debugs Node \(nodejs\*\.x Zip\) functions only; debug python3\.12 with --runner process/),
-    });
-  });
 });
