@@ -6,13 +6,14 @@ import type { LocalCredential } from '../apigw/function-url/iam.js';
 import { createEnvironment } from '../runtime-api/environment.js';
 import { startInvokeApi, type InvokeApi, type InvokeTarget, type ServiceError } from '../runtime-api/invoke-api.js';
 import { NODE_CLIENT_ENTRY, PYTHON_CLIENT_ENTRY } from '../runtime-api/clients/index.js';
-import { splitDebugArgs, type DebugTarget } from './core/debug.js';
+import { debugFamily, debugListener, splitDebugArgs, type DebugTarget } from './core/debug.js';
 import { emuError } from './core/errors.js';
 import type { Runner, RunnerLaunch } from './core/runner.js';
 import { randomRequestId, sequentialIds, type IdSource } from './core/ids.js';
 import { isStreamed, type InvokeRequest, type InvokeResult } from './core/invoke.js';
 import { HTTP_INTEGRATION_CONTENT_TYPE, PreludeReader, type StreamPrelude } from '../apigw/function-url/response.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { formatHostPort, portFree, waitForPort } from './core/net.js';
 import type { ApiSpec, FunctionSpec, RouteSpec, TemplateModel } from './core/model.js';
 import { resolveOptions, type EmulatorOptions, type FunctionLogChunk, type ResolvedOptions } from './options.js';
 import { EnvironmentPool } from './pool/pool.js';
@@ -104,7 +105,7 @@ function debugTarget(opts: ResolvedOptions, functions: readonly FunctionSpec[]):
   } else if (functions.length === 1) {
     fn = functions[0]!;
   } else {
-    throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `is required with debugPort when the template has several functions (--debug-function NAME; one of ${functions.map((f) => f.functionName).join(', ')})`);
+    throw emuError('EMU_CONFIG_BAD_OPTION', 'debugFunction', `is required with debugPort (-d/--debug-port) when the template has several functions: pass --debug-function NAME, one of ${functions.map((f) => f.functionName).join(', ')}`);
   }
   return {
     logicalId: fn.logicalId,
@@ -178,8 +179,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   for (const warning of model.warnings) logger.warn(warning);
   if (model.unrunnable?.length && !opts.allowUnsupported) throw emuError('EMU_TEMPLATE_UNSUPPORTED', model.unrunnable.length, model.unrunnable.map((l) => `  ${l}`).join('\n'));
   // Builds (esbuild, .zip) turn code into folders before any runner sees it.
-  const builds = await CodeBuilds.prepare(model.functions, { templateDir: model.templateDir, logger, watch: opts.watch, prebuilt: choice.prebuilt });
-  const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds);
+  // A bad --debug-function stops the start before any build.
+  const debug = debugTarget(opts, model.functions);
+  const builds = await CodeBuilds.prepare(model.functions, {
+    templateDir: model.templateDir,
+    logger,
+    watch: opts.watch,
+    prebuilt: choice.prebuilt,
+    ...(debug ? { debugged: debug.logicalId } : {}),
+  });
+  const emulator = new EmulatorInstance(opts, { ...model, functions: builds.functions }, logger, builds, debug);
   try {
     await emulator.start();
   } catch (err) {
@@ -204,7 +213,6 @@ class EmulatorInstance implements Emulator {
   private lambdaApi: InvokeApi | undefined;
   private api: ApiGatewayServer | undefined;
   private closing: Promise<void> | undefined;
-  private debug: DebugTarget | undefined;
   /** Resolves once the debugged function's runtime has started (its debugger port is open). */
   private debugLaunched!: Promise<void>;
   private onDebugLaunched: () => void = () => {};
@@ -214,6 +222,8 @@ class EmulatorInstance implements Emulator {
     private readonly model: TemplateModel,
     private readonly logger: Logger,
     private readonly builds: CodeBuilds,
+    /** The function `--debug-port` debugs, if any. */
+    private readonly debug: DebugTarget | undefined,
   ) {
     this.ids = idSource(opts.requestIds);
   }
@@ -238,7 +248,6 @@ class EmulatorInstance implements Emulator {
     // Temporary folders (inline code, merged layers) of emulators that were killed, as containers are swept.
     const swept = sweepStaleTempDirs();
     if (swept.length > 0) this.logger.info({ removed: swept.length }, 'removed temporary folders a previous emulator left behind');
-    this.debug = debugTarget(this.opts, this.model.functions);
     this.debugLaunched = new Promise((resolve) => (this.onDebugLaunched = resolve));
     this.runner = await selectRunner(this.opts.runner, {
       ...(this.debug ? { debug: this.debug } : {}),
@@ -253,6 +262,11 @@ class EmulatorInstance implements Emulator {
       pythonClient: PYTHON_CLIENT_ENTRY,
       functions: this.model.functions,
     });
+    if (this.debug) {
+      // The debugged function's launch is prepared now, so that what debugging needs (debugpy, a Node runtime, host networking) fails the start, not its first request.
+      const fn = this.model.functions.find((f) => f.logicalId === this.debug!.logicalId)!;
+      await this.builds.ready(fn.logicalId).then(() => this.launchFor(fn));
+    }
     if (this.opts.lambdaPort !== false) {
       this.lambdaApi = await startInvokeApi({
         host: this.opts.host,
@@ -427,8 +441,9 @@ class EmulatorInstance implements Emulator {
       // Reserved concurrency is Lambda's own limit: beyond it Lambda throttles at once.
       maxConcurrency: debugged ? 1 : (reserved ?? this.opts.maxConcurrency),
       overflow: reserved !== undefined && !debugged ? 'throttle' : 'queue',
-      ...(debugged ? { queueTimeoutMs: SUSPENDED_TIMEOUT_MS } : {}),
-      queueTimeoutMs: this.opts.queueTimeoutMs,
+      // Invocations queued behind one held at a breakpoint wait as long as it does.
+      queueTimeoutMs: debugged ? SUSPENDED_TIMEOUT_MS : this.opts.queueTimeoutMs,
+      ...(debugged ? { debugged: true } : {}),
       idleTimeoutMs: this.opts.idleTimeoutMs,
       scaleOutDelayMs: this.opts.scaleOutDelayMs,
       logger: this.logger,
@@ -468,11 +483,20 @@ class EmulatorInstance implements Emulator {
     return launch;
   }
 
-  /** The debugged function's Launch: each runtime it starts is announced with its debugger address. */
+  /**
+   * The debugged function's Launch: each runtime it starts is announced with its debugger address once
+   * that address answers (a Node inspector is probed; debugpy is not, as its first connection is its client).
+   */
   private announced(fn: FunctionSpec, launch: RunnerLaunch): RunnerLaunch {
+    const family = debugFamily(fn.runtime);
+    const at = family ? debugListener(this.debug!, family) : { host: '127.0.0.1', port: this.debug!.port, waits: true };
+    const line = `Debugger for ${fn.logicalId} listening on ${formatHostPort(at.host, at.port)}; ${at.waits ? 'waiting for it to attach' : 'the function runs without waiting for it'}`;
     return async (ctx) => {
+      // A runtime whose inspector cannot bind would run undebugged (Node only prints a warning): say so instead.
+      if (!(await portFree(at.host, at.port))) throw emuError('EMU_LISTEN_FAILED', formatHostPort(at.host, at.port), `address already in use, so ${fn.logicalId} cannot be debugged there (--debug-port)`);
       const proc = await launch(ctx);
-      this.logger.info(`Debugger for ${fn.logicalId} listening on 127.0.0.1:${this.debug!.port}; waiting for it to attach`);
+      if (family === 'node') await waitForPort(at.host, at.port, proc.exited);
+      this.logger.info(line);
       this.onDebugLaunched();
       return proc;
     };

@@ -50,8 +50,11 @@ function handlerEntry(fn: FunctionSpec, codeDir: string): string {
   throw emuError('EMU_BUILD_FAILED', fn.logicalId, `no EntryPoints and no file for the handler "${handler}" in ${codeDir}`);
 }
 
-/** esbuild's options for a function; `outdir` is its folder in the cache. */
-export function esbuildOptions(fn: FunctionSpec, codeDir: string, outdir: string, sourcemap: boolean): esbuild.BuildOptions {
+/**
+ * esbuild's options for a function; `outdir` is its folder in the cache. The debugged function
+ * (`--debug-port`) always gets its source map file, so that breakpoints on its .ts lines bind.
+ */
+export function esbuildOptions(fn: FunctionSpec, codeDir: string, outdir: string, sourcemap: boolean, debugged = false): esbuild.BuildOptions {
   const p = fn.build?.properties ?? {};
   const id = fn.logicalId;
   const entryPoints = (list(p.EntryPoints, 'EntryPoints', id) ?? [handlerEntry(fn, codeDir)]).map((e) => path.resolve(codeDir, e));
@@ -72,7 +75,7 @@ export function esbuildOptions(fn: FunctionSpec, codeDir: string, outdir: string
     // SAM's defaults: MainFields main,module and Minify true (docs: "Building Node.js Lambda functions with esbuild").
     mainFields: list(p.MainFields, 'MainFields', id) ?? ['main', 'module'],
     minify: bool(p.Minify, true),
-    sourcemap,
+    sourcemap: sourcemap || debugged,
     sourcesContent: bool(p.SourcesContent, true),
     target: list(p.Target, 'Target', id) ?? (nodeMajor ? [`node${nodeMajor}`] : ['es2020']),
     external: list(p.External, 'External', id) ?? [],

@@ -29,6 +29,8 @@ export interface BuildOptions {
   prebuilt?: boolean;
   /** Overrides cacheDirFor(templateDir). */
   cacheDir?: string;
+  /** Logical id of the function a debugger attaches to (`--debug-port`): its bundle always has a source map. */
+  debugged?: string;
 }
 
 interface Bundle {
@@ -69,7 +71,7 @@ export class CodeBuilds {
         const codeDir = fn.code.path;
         const { sourcemap, environment } = sourcemapChoice(fn.build.properties, fn.environment);
         const outdir = path.join(cacheDir, 'esbuild', fn.logicalId);
-        const esbuildOpts = esbuildOptions(fn, codeDir, outdir, sourcemap);
+        const esbuildOpts = esbuildOptions(fn, codeDir, outdir, sourcemap, fn.logicalId === options.debugged);
         const bundle: Bundle = { fn, codeDir, options: esbuildOpts, context: undefined, pending: undefined };
         bundles.set(fn.logicalId, bundle);
         writeModuleType(esbuildOpts);

@@ -11,6 +11,23 @@ export interface DebugTarget {
   debuggerPath?: string;
 }
 
+/** Where the debugged runtime listens, and whether it waits for the debugger before running the function's init. */
+export interface DebugListener {
+  host: string;
+  port: number;
+  waits: boolean;
+}
+
+/** The runtime families a debugger can attach to. */
+export type DebugFamily = 'node' | 'python';
+
+/** `nodejs20.x` → node, `python3.12` → python; undefined for runtimes no debugger here attaches to. */
+export function debugFamily(runtime: string | undefined): DebugFamily | undefined {
+  if (/^nodejs\d+\.x$/.test(runtime ?? '')) return 'node';
+  if (/^python3\.\d+$/.test(runtime ?? '')) return 'python';
+  return undefined;
+}
+
 /** Splits `--debug-args` text as a shell would for simple words (no quotes). */
 export function splitDebugArgs(text: string | undefined): string[] {
   return (text ?? '').split(/\s+/).filter(Boolean);
@@ -33,4 +50,23 @@ export function nodeDebugFlags(target: DebugTarget): string[] {
 /** debugpy's arguments after `python -m debugpy` (the runtime client's script follows). */
 export function debugpyArgs(target: DebugTarget): string[] {
   return target.args.length > 0 ? [...target.args] : ['--listen', `127.0.0.1:${target.port}`, '--wait-for-client'];
+}
+
+/** `HOST:PORT`, `PORT` or `[V6]:PORT` → host and port (host 127.0.0.1 when absent, as Node and debugpy default). */
+function hostPort(text: string, fallbackPort: number): { host: string; port: number } {
+  const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(text);
+  if (!m) return { host: '127.0.0.1', port: fallbackPort };
+  return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+}
+
+/** Where the debugged runtime of `family` listens with these arguments (for the "Debugger for ..." line and the port probe). */
+export function debugListener(target: DebugTarget, family: DebugFamily): DebugListener {
+  if (family === 'node') {
+    const flag = nodeDebugFlags(target)[0]!;
+    const [name, value = ''] = flag.split('=', 2) as [string, string?];
+    return { ...hostPort(value, target.port), waits: name !== '--inspect' };
+  }
+  const args = debugpyArgs(target);
+  const at = args.indexOf('--listen');
+  return { ...hostPort(at === -1 ? '' : (args[at + 1] ?? ''), target.port), waits: args.includes('--wait-for-client') };
 }

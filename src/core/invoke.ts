@@ -96,6 +96,8 @@ export type InvokeStreamResult = InvokeResult | InvokeStreamed;
 /** Anything that runs invocations: a pool of environments, or one environment. */
 export interface Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Set for the function a debugger may hold at a breakpoint (`--debug-port`): front ends do not time its invocations out. */
+  readonly debugged?: boolean;
 }
 
 /** An Invoker whose callers can take a streamed response as it comes (Function URLs, InvokeWithResponseStream, rie). */

@@ -1,6 +1,6 @@
 // Listening helpers shared by every server the emulator owns: one way to bind, one wording for failures.
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { emuError } from './errors.js';
 
 const REASONS: Record<string, string> = {
@@ -44,4 +44,34 @@ export async function readCapped(req: IncomingMessage, limit: number): Promise<{
     if (size <= limit) chunks.push(chunk);
   }
   return size > limit ? { size } : { body: Buffer.concat(chunks, size), size };
+}
+
+/**
+ * Resolves once `host:port` accepts a TCP connection (closed at once), or when `until` settles first:
+ * a port opened by another process (a debugged runtime's inspector) has no readiness signal of its own.
+ */
+export async function waitForPort(host: string, port: number, until: Promise<unknown>): Promise<void> {
+  let over = false;
+  void until.then(() => (over = true), () => (over = true));
+  for (let delayMs = 5; !over; delayMs = Math.min(delayMs * 2, 100)) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+}
+
+/** True when nothing listens on `host:port` yet (bound and released at once). */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }

@@ -29,6 +29,8 @@ export interface PoolOptions {
   logger: Logger;
   /** What a streamed response goes through on its way out: Lambda's bandwidth cap (on by default) and 200 MiB limit. */
   streamShaping?: StreamShaping;
+  /** The function a debugger may hold at a breakpoint (`--debug-port`): front ends do not time it out. */
+  debugged?: boolean;
 }
 
 const CPU_COUNT = availableParallelism();
@@ -73,6 +75,10 @@ export class EnvironmentPool implements StreamingInvoker {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: PoolOptions) {}
+
+  get debugged(): boolean {
+    return this.options.debugged === true;
+  }
 
   /** Environments that exist now (busy or idle). */
   get size(): number {

@@ -2,7 +2,7 @@
 import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageInspectInfo } from 'dockerode';
-import { nodeDebugFlags, type DebugTarget } from '../../core/debug.js';
+import type { DebugTarget } from '../../core/debug.js';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
@@ -10,6 +10,7 @@ import type { FunctionSpec } from '../../core/model.js';
 import { ownedTempDir } from '../../core/temp-dirs.js';
 import { lambdaEnvironment } from '../lambda-env.js';
 import { buildFunctionImage } from './build.js';
+import { debugContainer, type ContainerDebug } from './debug.js';
 import { assertDockerReachable, createDockerClient, type DockerClient } from './client.js';
 import { findExtensions, registeredOrExited } from '../extensions.js';
 import { startContainer, type ContainerProcess, type ContainerSpec } from './container.js';
@@ -140,21 +141,6 @@ async function imageOfImageFunction(docker: DockerClient, fn: FunctionSpec, opti
 const pullBound = (options: DockerRunnerOptions) =>
   options.pullInactivityTimeoutMs !== undefined ? { pullInactivityTimeoutMs: options.pullInactivityTimeoutMs } : {};
 
-/**
- * The debugged function's container: Node reads the inspector flags from NODE_OPTIONS (the base image's
- * bootstrap starts node, which honours it), and with host networking the inspector's 127.0.0.1:PORT is
- * the host's. Other networks and Python are refused with a reason rather than left unreachable.
- */
-function debugEnvironment(fn: FunctionSpec, env: Record<string, string>, debug: DebugTarget, networkMode: string): void {
-  if (!/^nodejs\d+\.x$/.test(fn.runtime ?? '')) {
-    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `the Docker runner debugs Node (nodejs*.x Zip) functions only; debug ${fn.runtime ?? 'this function'} with --runner process`);
-  }
-  if (networkMode !== 'host') {
-    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `debugging in a container needs host networking (the inspector listens on 127.0.0.1:${debug.port}); drop --docker-network ${networkMode} or use --runner process`);
-  }
-  env.NODE_OPTIONS = [...(env.NODE_OPTIONS ? [env.NODE_OPTIONS] : []), ...nodeDebugFlags(debug)].join(' ');
-}
-
 async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRunnerOptions): Promise<Prepared> {
   const logger = options.logger;
   const progress: ProgressSink = options.onProgress ?? ((line) => logger.info({ fn: fn.functionName }, line));
@@ -181,7 +167,8 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     network,
   };
 
-  if (options.debug) debugEnvironment(fn, env, options.debug, network.networkMode);
+  // An Image function is refused at once (the debugger's set-up needs a known runtime).
+  if (options.debug && fn.packageType === 'Image') debugContainer(fn, env, options.debug, network.networkMode);
   if (fn.packageType === 'Image') {
     const { name, info } = await imageOfImageFunction(docker, fn, options, progress, network.networkMode);
     const own = imageEnv(info);
@@ -216,11 +203,14 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
   if (entry?.deprecated) logger.warn({ fn: fn.functionName, runtime: fn.runtime }, 'runtime is deprecated in Lambda');
   const code = codeMount(fn);
   const layers = prepareLayers(fn, logger);
+  let debug: ContainerDebug | undefined;
   const dispose = () => {
     code.dispose();
     layers.dispose();
+    debug?.dispose();
   };
   try {
+    if (options.debug) debug = debugContainer(fn, env, options.debug, network.networkMode);
     checkCode(code.dir, fn, sandbox, logger);
     const info = await ensureImage(docker, name, { skipPull: options.skipPull, platform, onProgress: progress, ...pullBound(options), offlineHint: offlineHint(fn.runtime, name) });
     // The layers' extensions/ executables, mounted at /opt/extensions, start before the runtime.
@@ -232,7 +222,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         ...base,
         image: name,
         env,
-        mounts: [{ source: code.dir, target: TASK_ROOT }, ...(layers.source ? [{ source: layers.source, target: '/opt' }] : [])],
+        mounts: [{ source: code.dir, target: TASK_ROOT }, ...(layers.source ? [{ source: layers.source, target: '/opt' }] : []), ...(debug?.mounts ?? [])],
         // The base image's /lambda-entrypoint.sh takes the handler as its only argument (rie.md §8).
         cmd: [fn.handler ?? ''],
         ...(extensions.length ? { extensions, entrypoint: gatedEntrypoint(asList(info.Config?.Entrypoint) ?? ['/lambda-entrypoint.sh']) } : {}),

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { debugpyArgs, nodeDebugFlags, type DebugTarget } from '../../core/debug.js';
+import { debugFamily, debugpyArgs, nodeDebugFlags, type DebugTarget } from '../../core/debug.js';
 import { emuError } from '../../core/errors.js';
 import type { Launch } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
@@ -131,6 +131,9 @@ function runtimeCommand(fn: FunctionSpec, codeDir: string, options: ProcessRunne
 /** Builds the Launch for one Zip function; throws EMU_RUNNER_UNSUPPORTED for what cannot run on the host. */
 export function processLaunch(fn: FunctionSpec, options: ProcessRunnerOptions): Launch & { close(): Promise<void> } {
   if (fn.packageType === 'Image') throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, 'PackageType Image needs the Docker runner (--runner docker)');
+  if (options.debug && !debugFamily(fn.runtime)) {
+    throw emuError('EMU_RUNNER_UNSUPPORTED', fn.logicalId, `--debug-port debugs nodejs*.x (Node inspector) and python3.* (debugpy) functions, not ${fn.runtime ?? 'this function'}`);
+  }
   const codeDir = codeDirectory(fn);
   const hostPath = (options.env ?? process.env).PATH;
   let command: Command;
