@@ -1,7 +1,8 @@
 // APIs declared as plain CloudFormation resources → ApiSpec[] and RouteSpec[]: quick-create and explicit HTTP APIs (AWS::ApiGatewayV2::*), REST APIs (AWS::ApiGateway::RestApi / Resource / Method).
+import { CFN_AUTHORIZER_TYPES, readCfnAuthorizers, readCfnRouteAuth } from './cfn-auth.js';
 import { readHttpCors } from './cors.js';
 import { PropertyReader, describe } from './properties.js';
-import { apiGatewayId, type ResourceEntry } from './refs.js';
+import { apiGatewayId, namedIds, refTarget, type ResourceEntry } from './refs.js';
 import { integrationFunction, readTransferMode, type RouteContext } from './routes.js';
 import type { ApiSpec, FunctionSpec, PayloadFormatVersion, RouteSpec } from './types.js';
 import { Unresolved, isRecord } from './values.js';
@@ -10,34 +11,10 @@ import { Unresolved, isRecord } from './values.js';
 export const CFN_API_TYPES = [
   'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Stage',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment',
+  ...CFN_AUTHORIZER_TYPES,
 ] as const;
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY']);
-
-/** The logical id a raw reference names: `X`, `!Ref X`, `!GetAtt X.Attr` (either spelling). */
-function refTarget(raw: unknown): string | undefined {
-  if (typeof raw === 'string') return raw;
-  if (!isRecord(raw)) return undefined;
-  if (typeof raw.Ref === 'string') return raw.Ref;
-  const getAtt = raw['Fn::GetAtt'];
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  return undefined;
-}
-
-/** Every logical id a raw value names through `Ref`, `Fn::GetAtt` or `${X}` in `Fn::Sub`. */
-function namedIds(raw: unknown, out = new Set<string>()): Set<string> {
-  if (typeof raw === 'string') {
-    for (const m of raw.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) out.add(m[1]!);
-  } else if (Array.isArray(raw)) {
-    for (const item of raw) namedIds(item, out);
-  } else if (isRecord(raw)) {
-    const target = refTarget(raw);
-    if (target !== undefined && (raw.Ref !== undefined || raw['Fn::GetAtt'] !== undefined)) out.add(target);
-    for (const value of Object.values(raw)) namedIds(value, out);
-  }
-  return out;
-}
 
 /**
  * Reads the CloudFormation API resources. Lambda proxy integrations (`AWS_PROXY`) become routes served as their
@@ -60,6 +37,13 @@ export function readCfnApis(entries: readonly ResourceEntry[], ctx: RouteContext
       ctx.diag.warn(`${r.at(...keys)}: ${why}; the route is not served`);
     }
     return fn;
+  };
+  const authorizers = readCfnAuthorizers(entries.filter((e) => (CFN_AUTHORIZER_TYPES as readonly string[]).includes(e.type)), reader, ctx.functions);
+  const usedAuthorizers = new Set<string>();
+  const routeAuth = (r: PropertyReader, api: ApiSpec, payload: PayloadFormatVersion) => {
+    const id = refTarget(r.raw.AuthorizerId);
+    if (id !== undefined) usedAuthorizers.add(id);
+    return readCfnRouteAuth(r, api, payload, authorizers);
   };
   const seen = new Map<string, Set<string>>();
   const push = (api: ApiSpec, route: Omit<RouteSpec, 'apiLogicalId'>, at: string) => {
@@ -133,7 +117,8 @@ export function readCfnApis(entries: readonly ResourceEntry[], ctx: RouteContext
     if (!integration) continue; // reported at the integration
     const routeKey = r.string('RouteKey', 'an AWS::ApiGatewayV2::Route needs a RouteKey');
     const route = routeKey !== undefined ? routeFromKey(routeKey, r, 'RouteKey') : undefined;
-    if (route) push(api, { ...route, payloadFormatVersion: integration.version, functionLogicalId: integration.fn.logicalId, functionName: integration.fn.functionName }, r.at('RouteKey'));
+    const auth = routeAuth(r, api, integration.version);
+    if (route) push(api, { ...route, payloadFormatVersion: integration.version, functionLogicalId: integration.fn.logicalId, functionName: integration.fn.functionName, ...(auth ? { auth } : {}) }, r.at('RouteKey'));
   }
 
   // REST APIs (AWS::ApiGateway::RestApi / Resource / Method).
@@ -190,7 +175,13 @@ export function readCfnApis(entries: readonly ResourceEntry[], ctx: RouteContext
     }
     const fn = fnOf(integration, ['Uri'], integration.value('Uri'));
     const stream = readTransferMode(integration, 'ResponseTransferMode');
-    if (fn) push(api, { payloadFormatVersion: '1.0', method, path, routeKey: `${method} ${path}`, functionLogicalId: fn.logicalId, functionName: fn.functionName, ...(stream ? { responseTransferMode: 'STREAM' as const } : {}) }, r.at('HttpMethod'));
+    const auth = routeAuth(r, api, '1.0');
+    if (fn) push(api, { payloadFormatVersion: '1.0', method, path, routeKey: `${method} ${path}`, functionLogicalId: fn.logicalId, functionName: fn.functionName, ...(stream ? { responseTransferMode: 'STREAM' as const } : {}), ...(auth ? { auth } : {}) }, r.at('HttpMethod'));
+  }
+  for (const entry of entries) {
+    if (authorizers.has(entry.logicalId) && !usedAuthorizers.has(entry.logicalId)) {
+      ctx.diag.warn(`${reader(entry).at()}: no AWS::ApiGateway::Method or AWS::ApiGatewayV2::Route of this template names this authorizer in its AuthorizerId; it checks nothing`);
+    }
   }
   return { apis, routes };
 }

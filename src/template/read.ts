@@ -273,10 +273,6 @@ function prepare(text: string, options: ParseTemplateOptions): Prepared {
   }
   const { blocking } = reportUnsupported(functionEntries, metadata, diag, positions);
 
-  // Explicit authorizer resources are not attached to routes: refused rather than leaving those routes open.
-  for (const entry of ofType(['AWS::ApiGateway::Authorizer', 'AWS::ApiGatewayV2::Authorizer'])) {
-    diag.error('EMU_TEMPLATE_BAD_PROPERTY', diag.at(entry.anchor, `Resources.${entry.logicalId}`), `${entry.type} resources are not supported by the emulator; declare the authorizer under the API's Auth.Authorizers`);
-  }
   const apiKeys: string[] = [];
   for (const entry of ofType(['AWS::ApiGateway::ApiKey'])) {
     const value = apiKeyValue(new PropertyReader(readerCtx, entry.properties, `Resources.${entry.logicalId}.Properties`, entry));

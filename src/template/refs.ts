@@ -1,7 +1,7 @@
 // What `!Ref X` and `!GetAtt X.Attr` give for each resource type: names, typed ARNs and URLs built from the local region and account.
 import { createHash } from 'node:crypto';
 import type { Pos } from './diagnostics.js';
-import { Unresolved, type Value } from './values.js';
+import { Unresolved, isRecord, type Value } from './values.js';
 
 /** A resource of the template, or one SAM would generate (`HelloFunctionRole`, `ServerlessRestApi`). */
 export interface ResourceEntry {
@@ -179,4 +179,29 @@ export function partitionOf(region: string): string {
 /** `AWS::URLSuffix` for a region (AWS's values; SAM says `localhost`). */
 export function urlSuffixOf(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** The logical id a raw reference names: `X`, `!Ref X`, `!GetAtt X.Attr` (either spelling). */
+export function refTarget(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (!isRecord(raw)) return undefined;
+  if (typeof raw.Ref === 'string') return raw.Ref;
+  const getAtt = raw['Fn::GetAtt'];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+/** Every logical id a raw value names through `Ref`, `Fn::GetAtt` or `${X}` in `Fn::Sub`. */
+export function namedIds(raw: unknown, out = new Set<string>()): Set<string> {
+  if (typeof raw === 'string') {
+    for (const m of raw.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) out.add(m[1]!);
+  } else if (Array.isArray(raw)) {
+    for (const item of raw) namedIds(item, out);
+  } else if (isRecord(raw)) {
+    const target = refTarget(raw);
+    if (target !== undefined && (raw.Ref !== undefined || raw['Fn::GetAtt'] !== undefined)) out.add(target);
+    for (const value of Object.values(raw)) namedIds(value, out);
+  }
+  return out;
 }

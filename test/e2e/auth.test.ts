@@ -1,7 +1,6 @@
 // Authorizers and API keys end to end through `emulate start-api` (CLI, process runner): Lambda TOKEN/REQUEST/simple authorizers,
 // JWTs from a real OpenID Connect provider, Cognito and JWT authorizers on local JWKS files, API keys, --disable-authorizer;
 // every event an authorizer or the route's function receives is parsed with Powertools' schemas.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +11,10 @@ import {
   APIGatewayRequestAuthorizerEventV2Schema,
   APIGatewayTokenAuthorizerEventSchema,
 } from '@aws-lambda-powertools/parser/schemas';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
-import Provider from 'oidc-provider';
+import { UnsecuredJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type RunningCli } from '../helpers/cli.js';
+import { startOidcIssuer, type OidcIssuer } from '../helpers/oidc.js';
 
 const TEMPLATE = 'fixtures/auth/template.yaml';
 const BASE_ARGS = ['start-api', '-t', TEMPLATE, '-p', '0', '--runner', 'process'];
@@ -23,10 +22,8 @@ const POOL_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdE
 const OFFLINE_ISSUER = 'https://login.example.test';
 const TEMPLATE_KEY = 'template-key-0123456789abcdef';
 
-let oidc: Server;
+let oidc: OidcIssuer;
 let issuer: string;
-let discoveryRequests = 0;
-let privateKey: CryptoKey;
 let otherKey: CryptoKey;
 let tmp: string;
 let captureDir: string;
@@ -34,31 +31,18 @@ let jwksFile: string;
 let envFile: string;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true });
-  privateKey = pair.privateKey;
-  otherKey = (await generateKeyPair('RS256')).privateKey;
-  const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  // A real OpenID Connect provider: discovery at /.well-known/openid-configuration, keys at its jwks_uri.
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  oidc = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/openid-configuration')) discoveryRequests++;
-    handle(req, res);
-  });
-  await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(oidc.address() as { port: number }).port}`;
-  const provider = new Provider(issuer, { jwks: { keys: [privateJwk] }, clients: [{ client_id: 'app-client', client_secret: 'secret-secret-secret', redirect_uris: ['https://app.example/cb'] }] });
-  handle = provider.callback();
+  oidc = await startOidcIssuer();
+  ({ issuer, otherKey } = oidc);
   tmp = mkdtempSync(join(tmpdir(), 'emulate-auth-e2e-'));
   captureDir = join(tmp, 'capture');
   mkdirSync(captureDir);
   jwksFile = join(tmp, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify({ keys: [publicJwk] }));
+  writeFileSync(jwksFile, JSON.stringify({ keys: [oidc.publicJwk] }));
   envFile = join(tmp, 'env.json');
   writeFileSync(envFile, JSON.stringify({ Parameters: { CAPTURE_DIR: captureDir } }));
 });
 afterAll(async () => {
-  await new Promise((resolve) => oidc?.close(resolve));
+  await oidc?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -76,15 +60,7 @@ async function get(cli: RunningCli, path: string, headers: Record<string, string
   return { status: res.status, text, headers: res.headers, event: () => JSON.parse(text) as Record<string, any> };
 }
 
-async function jwt(claims: Record<string, unknown> = {}, options: { key?: CryptoKey; iss?: string; expiresInS?: number } = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ aud: 'api-audience', sub: 'user-1', scope: 'pets:read openid', groups: ['admin', 'ops'], ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuer(options.iss ?? issuer)
-    .setIssuedAt(now - 10)
-    .setExpirationTime(now + (options.expiresInS ?? 300))
-    .sign(options.key ?? privateKey);
-}
+const jwt: OidcIssuer['jwt'] = (claims, options) => oidc.jwt(claims, options);
 
 /** Strict Powertools parse: a failure shows zod's issues in the test output. */
 function parses(schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, value: unknown): void {
@@ -306,7 +282,7 @@ describe('emulate start-api with authorizers (process runner)', () => {
       parses(APIGatewayProxyEventV2Schema, event);
       expect(event.requestContext.authorizer.jwt.claims).toMatchObject({ iss: issuer, sub: 'user-1', aud: 'api-audience', groups: '[admin ops]', exp: expect.stringMatching(/^\d+$/) });
       expect(event.requestContext.authorizer.jwt.scopes).toEqual(['pets:read', 'openid']);
-      expect(discoveryRequests).toBeGreaterThanOrEqual(1);
+      expect(oidc.discoveryRequests()).toBeGreaterThanOrEqual(1);
     });
 
     it('passes claims and scopes as authorizer.{claims,scopes} to a payload 1.0 route', async () => {
