@@ -1,5 +1,5 @@
 // The API Gateway HTTP server: fastify owns sockets and lifecycle; every request is hijacked into the gateway pipeline, so no fastify default answer leaks.
-import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Clock, IdSource } from '../src/core/ids.js';
@@ -7,14 +7,14 @@ import { randomRequestId, systemClock } from '../src/core/ids.js';
 import type { Invoker } from '../src/core/invoke.js';
 import { silentLogger, type Logger } from '../src/core/logger.js';
 import type { ApiSpec, RouteSpec } from '../src/core/model.js';
-import { closeServer, formatHostPort, listen } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen, writeOrWait } from '../src/core/net.js';
 import { LIMITS } from '../src/core/wire.js';
 import { clientIp } from './request.js';
 import { gatewayError } from './errors.js';
 import { Gateway, type GatewayOutcome } from './gateway.js';
 import type { KindProfile } from './kinds/index.js';
 import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
-import type { GatewayResponse } from './response.js';
+import { validLines, type GatewayResponse } from './response.js';
 import { compileRoutes } from './router.js';
 import { ApiKeyStore, checkAuthorizerConfig, createAuthorization, type AuthorizationDeps, type JwksOverrides } from './auth/index.js';
 import { GATEWAY_DEFAULTS, HEADER } from './wire.js';
@@ -212,16 +212,7 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
 /** Writes a gateway response: its header lines as given (repeats kept), Content-Length from the exact body. */
 function send(res: ServerResponse, response: GatewayResponse, logger: Logger, closeConnection: boolean): void {
   if (res.destroyed || res.headersSent) return;
-  const lines: string[] = [];
-  for (const [name, value] of response.headers) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      lines.push(name, value);
-    } catch {
-      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
-    }
-  }
+  const lines = validLines(response.headers, logger);
   const bodyless = BODYLESS_STATUS(response.statusCode);
   if (!bodyless) lines.push('Content-Length', String(response.body.length));
   if (closeConnection) lines.push('Connection', 'close');
@@ -235,16 +226,7 @@ function send(res: ServerResponse, response: GatewayResponse, logger: Logger, cl
  * a client that went away leaves the function running, its output dropped, as in Lambda.
  */
 async function sendStream(res: ServerResponse, head: GatewayResponse, stream: NonNullable<GatewayOutcome['stream']>, logger: Logger): Promise<void> {
-  const lines: string[] = [];
-  for (const [name, value] of head.headers) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      lines.push(name, value);
-    } catch {
-      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
-    }
-  }
+  const lines = validLines(head.headers, logger);
   let gone = false;
   res.once('close', () => {
     gone = !res.writableFinished;
@@ -253,17 +235,7 @@ async function sendStream(res: ServerResponse, head: GatewayResponse, stream: No
   res.flushHeaders();
   for await (const chunk of stream.body) {
     if (gone || res.destroyed || chunk.byteLength === 0) continue;
-    if (!res.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
+    await writeOrWait(res, chunk);
   }
   const outcome = await stream.outcome;
   if (!outcome.ok) {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isEmulatorError } from '../src/core/errors.js';
 import { isStreamed, type FailureKind, type InvokeFailure, type InvokeRequest, type InvokeResult, type Invoker, type InvokeStreamResult, type StreamingInvoker } from '../src/core/invoke.js';
 import type { Logger } from '../src/core/logger.js';
-import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped, writeOrWait } from '../src/core/net.js';
 import { INVOKE_HEADER, LAMBDA_INVOKE_PATH, LAMBDA_STREAM_PATH, LIMITS, RIE_INVOKE_PATH } from '../src/core/wire.js';
 import { drainStream } from '../src/core/stream-shaping.js';
 import { encodeInvokeComplete, encodePayloadChunk, EVENT_STREAM } from './event-stream.js';
@@ -250,17 +250,7 @@ async function pump(res: ServerResponse, body: AsyncIterable<Buffer>, frame: (ch
       return false;
     }
     if (next.value.byteLength === 0) continue;
-    if (!res.write(frame(next.value))) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
+    await writeOrWait(res, frame(next.value));
   }
 }
 

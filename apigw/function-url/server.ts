@@ -1,15 +1,15 @@
 // One Function URL's listener: request → SigV4 check → CORS preflight → payload 2.0 event → the function (buffered or streamed) → HTTP response.
 import { createHash } from 'node:crypto';
-import { createServer, validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { newTraceId, randomRequestId, systemClock, type Clock, type IdSource } from '../../src/core/ids.js';
 import { collectStream, isStreamed, type InvokeFailure, type InvokeResult, type InvokeStreamed, type StreamingInvoker } from '../../src/core/invoke.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { FunctionUrlSpec } from '../../src/core/model.js';
-import { closeServer, formatHostPort, listen, readCapped } from '../../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped, writeOrWait } from '../../src/core/net.js';
 import { LIMITS } from '../../src/core/wire.js';
 import type { RequestIdentity } from '../context.js';
 import { headerLines, headerValue, type GatewayRequest, type HeaderLine } from '../request.js';
-import type { GatewayResponse } from '../response.js';
+import { validLines, type GatewayResponse } from '../response.js';
 import { HEADER } from '../wire.js';
 import { applyFunctionUrlCors, functionUrlPreflight } from './cors.js';
 import { buildFunctionUrlEvent, type FunctionUrlSettings, type IamCaller } from './event.js';
@@ -210,15 +210,7 @@ export async function startFunctionUrl(options: FunctionUrlOptions): Promise<Fun
       if (next.done) break;
       // A client that went away: the function goes on (as in Lambda); its output is dropped.
       if (gone || res.destroyed) continue;
-      if (!res.write(next.value)) await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
+      await writeOrWait(res, next.value);
     }
     const outcome = await result.outcome;
     if (!outcome.ok) {
@@ -265,20 +257,6 @@ function problemOf(kind: InvokeFailure['kind']): FunctionUrlProblem {
 /** Function URLs name each request in `x-amzn-RequestId` (AWS "Invoking Lambda function URLs", response headers). */
 function withRequestId(response: GatewayResponse, requestId: string): GatewayResponse {
   return { ...response, headers: [...response.headers, ['x-amzn-RequestId', requestId]] };
-}
-
-function validLines(headers: readonly [string, string][], logger: Logger): string[] {
-  const lines: string[] = [];
-  for (const [name, value] of headers) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      lines.push(name, value);
-    } catch {
-      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
-    }
-  }
-  return lines;
 }
 
 function send(res: ServerResponse, response: GatewayResponse, logger: Logger): void {

@@ -1,5 +1,5 @@
 // Listening helpers shared by every server the emulator owns: one way to bind, one wording for failures.
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { emuError } from './errors.js';
 
@@ -73,5 +73,19 @@ export function portFree(host: string, port: number): Promise<boolean> {
     const probe = createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Writes a chunk of a streamed response; when the socket's buffer is full, waits until it drains or the client goes away. */
+export async function writeOrWait(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
   });
 }

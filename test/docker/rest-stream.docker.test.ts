@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/index.js';
 import { dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from './helpers.js';
+import { expectApart } from '../helpers/streams.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../fixtures/rest-stream/template.yaml', import.meta.url));
 
@@ -25,10 +26,7 @@ describe.skipIf(!dockerAvailable)('REST response streaming on the Docker runner 
     const got: Array<{ at: number; text: string }> = [];
     for await (const chunk of res.body) got.push({ at: Date.now() - started, text: Buffer.from(chunk).toString() });
     expect(got.map((g) => g.text).join('')).toBe('data: one\n\ndata: two\n\n');
-    const first = got.find((g) => g.text.includes('one'))!;
-    const second = got.find((g) => g.text.includes('two'))!;
-    expect(first.text.includes('two')).toBe(false);
-    expect(second.at - first.at).toBeGreaterThan(600);
+    expectApart(got, 'one', 'two', 600);
 
     const failed = await request(`${emu.apiUrl}/stream/fail`);
     expect(failed.statusCode).toBe(207);
