@@ -1,7 +1,7 @@
 // --debug-port on the process runner: a Chrome DevTools Protocol client breaks on a .ts line of an esbuild function, holds it past Timeout, and the request still answers.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/index.js';
-import { breakAtTsLine, debugProject, startDebugging, TIMEOUT_S, type DebugProject } from './scenario.js';
+import { breakAtTsLine, debugProject, startDebugging, TIMEOUT_S, tscProject, type DebugProject } from './scenario.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -30,5 +30,16 @@ describe('--debug-port on the process runner (Node inspector)', () => {
     // --inspect-brk: the runtime waited for the debugger before its first line.
     expect(session.breaksOnStart).toBe(1);
     expect(session.bound[0]!.url).toMatch(/^file:\/\/\/.*\/esbuild\/HelloWorldFunction\/app\.js$/);
+  }, 60_000);
+
+  it('does the same for a function compiled by tsc (outDir with .js.map files), with outFiles pointing at that outDir', async () => {
+    const p = tscProject();
+    cleanup.push(() => p.remove());
+    const run = await startDebugging(p, { runner: 'process' });
+    track(run.emu);
+    const { heldMs, session } = await breakAtTsLine(p, run, { address: '127.0.0.1', port: run.port, outFiles: [`${p.outDir}/**/*.js`], continueOnAttach: true });
+    cleanup.push(() => session.close());
+    expect(heldMs).toBeGreaterThan(TIMEOUT_S * 1000);
+    expect(session.bound[0]!.url).toBe(`file://${p.outDir}/app.js`);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Test helper: the TypeScript sam init app in a temp project, started with --debug-port, and one debugging session on its .ts handler.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,27 @@ export function debugProject(extraTemplate = ''): DebugProject {
   return { dir, template, ts, line, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+const AWS_LAMBDA_TYPES = fileURLToPath(new URL('../../node_modules/@types/aws-lambda', import.meta.url));
+
+/**
+ * The same app built by `tsc` instead of esbuild: the template's esbuild Metadata removed, the handler served
+ * from `hello-world/dist` (CommonJS with .js.map files beside it), as a project that compiles with tsc runs it.
+ */
+export function tscProject(): DebugProject & { outDir: string } {
+  const p = debugProject();
+  const text = readFileSync(p.template, 'utf8');
+  const withoutBuild = text.slice(0, text.indexOf('    Metadata:')) + text.slice(text.indexOf('\nOutputs:') + 1);
+  writeFileSync(p.template, withoutBuild.replace('CodeUri: hello-world/', 'CodeUri: hello-world/dist/'));
+  mkdirSync(path.join(p.dir, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(AWS_LAMBDA_TYPES, path.join(p.dir, 'node_modules', '@types', 'aws-lambda'));
+  const outDir = path.join(p.dir, 'hello-world', 'dist');
+  const tsc = spawnSync(process.execPath, [TSC, '-p', path.join(p.dir, 'hello-world'), '--noEmit', 'false', '--sourceMap', '--module', 'commonjs', '--outDir', outDir], { encoding: 'utf8' });
+  expect(tsc.stdout + tsc.stderr).toBe('');
+  expect(existsSync(path.join(outDir, 'app.js.map'))).toBe(true);
+  return { ...p, outDir };
+}
+
 /** Emulator log lines (JSON) captured in order. */
 export function capturedLogger(): { logger: ReturnType<typeof createLogger>; messages: string[] } {
   const messages: string[] = [];
@@ -95,11 +117,12 @@ export async function startDebugging(project: DebugProject, options: EmulatorOpt
  * pause is at that line, the test holds it past the function's Timeout, resumes, and the answer is the
  * normal one.
  */
-export async function breakAtTsLine(project: DebugProject, run: Run, configName: string): Promise<{ heldMs: number; session: CdpSession }> {
+export async function breakAtTsLine(project: DebugProject, run: Run, config: string | AttachConfig): Promise<{ heldMs: number; session: CdpSession }> {
   const answer = fetch(`${run.emu.apiUrl}/Prod/hello`);
   const line = await logged(run.messages, /^Debugger for HelloWorldFunction listening on/);
   expect(line).toBe(`Debugger for HelloWorldFunction listening on 127.0.0.1:${run.port}; waiting for it to attach`);
-  const session = await CdpSession.attach(nodeAttachConfig(configName, project.dir, run.port), { file: project.ts, line: project.line });
+  const attach = typeof config === 'string' ? nodeAttachConfig(config, project.dir, run.port) : config;
+  const session = await CdpSession.attach(attach, { file: project.ts, line: project.line });
   const paused = await session.nextBreakpointPause();
   expect(paused.reason).toBe('other');
   expect(paused.hitBreakpoints).toEqual([session.bound[0]!.breakpointId]);
