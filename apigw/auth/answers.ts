@@ -116,6 +116,14 @@ export const GATEWAY_RESPONSES = {
   // AUTHORIZER_FAILURE answer 500 with a null message string *(reported: `{"message": null}` in many REST users' threads)*.
   httpAuthorizerFailure: (reason: string): AuthDeny => ({ allow: false, status: 500, body: '{"message":"Internal Server Error"}', headers: { ...json }, reason }),
   restAuthorizerFailure: (reason: string): AuthDeny => ({ allow: false, status: 500, body: '{"message":null}', headers: { ...json }, reason }),
+  // A resource policy's refusal names the anonymous caller and the method ARN (API Gateway developer guide, "Troubleshoot your resource policy").
+  resourcePolicyDeny: (resource: string, explicit: boolean, reason: string): AuthDeny => ({
+    allow: false,
+    status: 403,
+    body: JSON.stringify({ Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${resource}${explicit ? ' with an explicit deny' : ''}` }),
+    headers: { ...json },
+    reason,
+  }),
   // REST INVALID_API_KEY / API key required: 403 Forbidden (spec §7.3).
   apiKeyForbidden: (reason: string): AuthDeny => ({ allow: false, status: 403, body: '{"message":"Forbidden"}', headers: { ...json }, reason }),
 };

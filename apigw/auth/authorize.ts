@@ -6,6 +6,7 @@ import { decodeJwt } from 'jose';
 import { GATEWAY_RESPONSES, authorizerFailure, evaluatePolicy, lambdaAuthorizerContext, parseAnswer, type AuthorizerAnswer } from './answers.js';
 import { ApiKeyStore, checkApiKey } from './api-keys.js';
 import { AuthorizerCache } from './cache.js';
+import { checkSourceIp } from './resource-policy.js';
 import { buildRequestEventV1, buildRequestEventV2, buildTokenEvent, executeApiArn } from './events.js';
 import { identityCacheKey, identityValue, parseIdentitySource, parseIdentitySources, readIdentity, tokenMatches } from './identity.js';
 import { JwksResolver, bearerToken, cognitoIssuer, verifyToken, type JwksOverrides, type TokenRefusal } from './jwt.js';
@@ -85,11 +86,13 @@ export function checkAuthorizerConfig(a: AuthorizerConfig): void {
 }
 
 /**
- * Decides one request. The authorizer runs first, then the API key check (the key may come from the
+ * Decides one request. The resource policy's source-IP ranges first, then the authorizer, then the API key check (the key may come from the
  * authorizer's `usageIdentifierKey`), as API Gateway orders them. Never throws for what a client or an
  * authorizer function did: every failure is a refusal with its reason.
  */
 export async function authorize(auth: RouteAuth, view: AuthRequestView, deps: AuthorizationDeps): Promise<AuthDecision> {
+  const refused = auth.sourceIp ? checkSourceIp(auth.sourceIp, view, auth.authorizer !== undefined) : undefined;
+  if (refused) return refused;
   let decision: Allowed | AuthDeny = { allow: true };
   const a = auth.authorizer;
   if (a?.kind === 'lambda-token') decision = await lambdaToken(a, auth, view, deps);

@@ -66,5 +66,13 @@ export interface RouteAuth {
   authorizationScopes?: string[];
   /** REST `ApiKeyRequired`. */
   apiKeyRequired?: boolean;
+  /** REST resource policy on the caller's source IP (SAM `Auth.ResourcePolicy` `IpRangeWhitelist` / `IpRangeBlacklist`). */
+  sourceIp?: SourceIpPolicy;
+}
+
+/** CIDR blocks or addresses: a caller outside every `allow` range (when there is one) or inside a `deny` range is refused. */
+export interface SourceIpPolicy {
+  allow: string[];
+  deny: string[];
 }
 

@@ -1,5 +1,6 @@
 // SAM's Auth of AWS::Serverless::Api / HttpApi and of Api / HttpApi events → the access control of each route; every shape not read fails with its place.
-import type { AuthorizerConfig, RouteAuth } from '../core/auth.js';
+import { isIP } from 'node:net';
+import type { AuthorizerConfig, RouteAuth, SourceIpPolicy } from '../core/auth.js';
 import type { PropertyReader } from './properties.js';
 import type { ApiKind, FunctionSpec, PayloadFormatVersion } from './types.js';
 import { isPlainMap, isRecord, type Value } from './values.js';
@@ -9,15 +10,17 @@ export interface ApiAuth {
   authorizers: Map<string, AuthorizerConfig>;
   defaultAuthorizer?: string;
   apiKeyRequired: boolean;
+  /** `Auth.ResourcePolicy` source-IP ranges. */
+  resourcePolicy?: SourceIpPolicy;
 }
 
 // The keys of Auth this reader understands; any other is refused (a silent pass would open a route AWS protects).
 const API_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
-  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight', 'UsagePlan']),
+  rest: new Set(['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'AddDefaultAuthorizerToCorsPreflight', 'UsagePlan', 'ResourcePolicy']),
   http: new Set(['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer']),
 };
 const EVENT_AUTH_KEYS: Record<ApiKind, ReadonlySet<string>> = {
-  rest: new Set(['Authorizer', 'AuthorizationScopes', 'ApiKeyRequired']),
+  rest: new Set(['Authorizer', 'AuthorizationScopes', 'ApiKeyRequired', 'ResourcePolicy']),
   http: new Set(['Authorizer', 'AuthorizationScopes']),
 };
 
@@ -127,12 +130,12 @@ function readAuthorizer(name: string, reader: PropertyReader, kind: ApiKind, fun
 /** Reads an API's `Auth` (from the resource or from Globals for the implicit APIs). */
 export function readApiAuth(api: PropertyReader, kind: ApiKind, functions: ReadonlyMap<string, FunctionSpec>): ApiAuth {
   const out: ApiAuth = { authorizers: new Map(), apiKeyRequired: false };
-  if (api.has('ResourcePolicy') || (isRecord(api.raw.Auth) && 'ResourcePolicy' in api.raw.Auth)) {
-    api.bad([api.has('ResourcePolicy') ? 'ResourcePolicy' : 'Auth'], 'ResourcePolicy is not supported by the emulator: it cannot be checked locally');
-  }
+  if (api.has('ResourcePolicy')) api.bad(['ResourcePolicy'], 'a ResourcePolicy property is not supported by the emulator; declare it as Auth.ResourcePolicy (IpRangeWhitelist / IpRangeBlacklist are checked locally)');
   if (!api.has('Auth')) return out;
   const auth = api.nested('Auth');
   refuseUnknown(auth, API_AUTH_KEYS[kind], 'Auth');
+  const policy = auth.has('ResourcePolicy') ? readResourcePolicy(auth.nested('ResourcePolicy')) : undefined;
+  if (policy) out.resourcePolicy = policy;
   if (auth.known('EnableIamAuthorizer') === true) auth.bad(['EnableIamAuthorizer'], 'IAM authorization is not supported by the emulator');
   const authorizers = auth.map('Authorizers') ?? {};
   const list = auth.nested('Authorizers');
@@ -156,14 +159,40 @@ export function readApiAuth(api: PropertyReader, kind: ApiKind, functions: Reado
   return out;
 }
 
+// Of SAM's ResourcePolicy keys only the source-IP ones can be checked here: accounts, VPCs and custom statements need AWS.
+const RESOURCE_POLICY_KEYS = new Set(['IpRangeWhitelist', 'IpRangeBlacklist']);
+
+/** `ResourcePolicy: { IpRangeWhitelist, IpRangeBlacklist }` → the source-IP policy; every other key fails the start. */
+function readResourcePolicy(reader: PropertyReader): SourceIpPolicy | undefined {
+  for (const key of Object.keys(reader.raw)) {
+    if (!RESOURCE_POLICY_KEYS.has(key)) reader.bad([key], `ResourcePolicy ${key} is not supported by the emulator: only IpRangeWhitelist and IpRangeBlacklist can be checked locally`);
+  }
+  const ranges = (key: string) => {
+    const list = reader.stringList(key) ?? [];
+    for (const range of list) {
+      const [address, bits, extra] = range.split('/');
+      const family = isIP(address ?? '');
+      const max = family === 6 ? 128 : 32;
+      if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) reader.bad([key], `"${range}" is not an IP address or CIDR block`);
+    }
+    return list;
+  };
+  const policy = { allow: ranges('IpRangeWhitelist'), deny: ranges('IpRangeBlacklist') };
+  return policy.allow.length > 0 || policy.deny.length > 0 ? policy : undefined;
+}
+
 /** The access control of one event's route: its Auth over the API's defaults. */
 export function readEventAuth(event: PropertyReader, kind: ApiKind, payload: PayloadFormatVersion, api: ApiAuth): RouteAuth | undefined {
   let name = api.defaultAuthorizer;
   let scopes: string[] | undefined;
   let keyRequired = api.apiKeyRequired;
+  let sourceIp = api.resourcePolicy;
   if (event.has('Auth')) {
     const auth = event.nested('Auth');
     refuseUnknown(auth, EVENT_AUTH_KEYS[kind], 'event Auth');
+    // An event's ResourcePolicy adds its statements to the API's (SAM appends them to the API's policy).
+    const own = auth.has('ResourcePolicy') ? readResourcePolicy(auth.nested('ResourcePolicy')) : undefined;
+    if (own) sourceIp = { allow: [...(sourceIp?.allow ?? []), ...own.allow], deny: [...(sourceIp?.deny ?? []), ...own.deny] };
     const chosen = auth.string('Authorizer');
     if (chosen === 'NONE') name = undefined;
     else if (chosen === 'AWS_IAM') auth.bad(['Authorizer'], 'AWS_IAM is not supported by the emulator');
@@ -176,7 +205,7 @@ export function readEventAuth(event: PropertyReader, kind: ApiKind, payload: Pay
     if (key !== undefined) keyRequired = key === true || key === 'true';
   }
   const authorizer = name !== undefined ? api.authorizers.get(name) : undefined;
-  if (!authorizer && !keyRequired) return undefined;
+  if (!authorizer && !keyRequired && !sourceIp) return undefined;
   // A route without its own AuthorizationScopes takes its authorizer's (SAM OAuth2Authorizer / CognitoAuthorizer AuthorizationScopes).
   if ((!scopes || scopes.length === 0) && authorizer && (authorizer.kind === 'jwt' || authorizer.kind === 'cognito')) scopes = authorizer.authorizationScopes;
   return {
@@ -185,6 +214,7 @@ export function readEventAuth(event: PropertyReader, kind: ApiKind, payload: Pay
     ...(authorizer ? { authorizer } : {}),
     ...(scopes && scopes.length > 0 ? { authorizationScopes: scopes } : {}),
     ...(keyRequired ? { apiKeyRequired: true } : {}),
+    ...(sourceIp ? { sourceIp } : {}),
   };
 }
 

@@ -60,6 +60,13 @@ describe('reading Auth', () => {
   });
 });
 
+describe('ResourcePolicy', () => {
+  it('reads IpRangeWhitelist of the API and IpRangeBlacklist of an event onto the route', () => {
+    const model = inline(template('Api', ['Auth:', '  ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8, "::1"] }'], ['Auth: { ResourcePolicy: { IpRangeBlacklist: [10.1.0.0/16] } }']));
+    expect(model.routes[0]!.auth).toEqual({ apiKind: 'rest', payloadFormatVersion: '1.0', sourceIp: { allow: ['10.0.0.0/8', '::1'], deny: ['10.1.0.0/16'] } });
+  });
+});
+
 describe('UsagePlan', () => {
   it('is read with a warning naming its place: keys are checked, quotas and throttles are not', () => {
     const model = inline(template('Api', ['Auth:', '  ApiKeyRequired: true', '  UsagePlan: { CreateUsagePlan: PER_API }']));
@@ -71,7 +78,9 @@ describe('UsagePlan', () => {
 describe('refusing what cannot be enforced, with file:line:col and property', () => {
   it.each([
     ['an unknown Auth key', template('Api', ['Auth:', '  InvokeRole: CALLER_CREDENTIALS']), /inline\.yaml:\d+:\d+: Resources\.MyApi\.Properties\.Auth\.InvokeRole: Auth InvokeRole is not supported by the emulator/],
-    ['a ResourcePolicy', template('Api', ['Auth:', '  ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8] }']), /Resources\.MyApi\.Properties\.Auth: ResourcePolicy is not supported by the emulator: it cannot be checked locally/],
+    ['a ResourcePolicy by account', template('Api', ['Auth:', '  ResourcePolicy: { AwsAccountWhitelist: ["123456789012"] }']), /Resources\.MyApi\.Properties\.Auth\.ResourcePolicy\.AwsAccountWhitelist: ResourcePolicy AwsAccountWhitelist is not supported by the emulator: only IpRangeWhitelist and IpRangeBlacklist can be checked locally/],
+    ['a ResourcePolicy range that is not a CIDR block', template('Api', ['Auth:', '  ResourcePolicy: { IpRangeBlacklist: [10.0.0.0/33] }']), /Auth\.ResourcePolicy\.IpRangeBlacklist: "10\.0\.0\.0\/33" is not an IP address or CIDR block/],
+    ['a ResourcePolicy on an HttpApi', template('HttpApi', ['Auth:', '  ResourcePolicy: { IpRangeWhitelist: [10.0.0.0/8] }']), /Auth\.ResourcePolicy: Auth ResourcePolicy is not supported by the emulator/],
     ['DefaultAuthorizer AWS_IAM', template('Api', ['Auth:', '  DefaultAuthorizer: AWS_IAM']), /Auth\.DefaultAuthorizer: AWS_IAM is not supported by the emulator/],
     ['EnableIamAuthorizer', template('HttpApi', ['Auth:', '  EnableIamAuthorizer: true']), /Auth\.EnableIamAuthorizer: IAM authorization is not supported/],
     ['a DefaultAuthorizer that is not declared', template('Api', ['Auth:', '  DefaultAuthorizer: Nope']), /Auth\.DefaultAuthorizer: "Nope" is not one of Auth\.Authorizers/],
