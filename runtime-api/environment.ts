@@ -196,6 +196,7 @@ class Environment implements ExecutionEnvironment {
     if (first.tag === 'exit') {
       watchdog.stop();
       this.retire();
+      void this.reset(proc, 'failure');
       return this.finish(requestId, this.exitFailure(requestId, first.exit, watchdog.exceeded), this.clock.monotonic() - started, initDurationMs);
     }
     const run: RunState = { requestId, running, proc, watchdog, started, timeLeft, initDurationMs };
@@ -221,6 +222,7 @@ class Environment implements ExecutionEnvironment {
     } else if (second.tag === 'exit') {
       this.log.warn({ requestId, exit: second.exit.description }, 'runtime exited after answering; a fresh one starts on the next invocation');
       this.retire();
+      void this.reset(proc, 'failure');
     }
     return this.finish(requestId, this.fromOutcome(outcome, requestId), durationMs, initDurationMs);
   }
@@ -232,7 +234,7 @@ class Environment implements ExecutionEnvironment {
     this.log.warn({ requestId: run.requestId, extensions: this.api.extensions.names() }, 'an extension did not call /event/next before the function timeout; the environment is reset');
     const stale = this.process;
     this.retire();
-    await stale?.kill();
+    await this.reset(stale, 'timeout', false);
     return this.options.timeoutMs;
   }
 
@@ -251,6 +253,7 @@ class Environment implements ExecutionEnvironment {
         return this.finish(requestId, this.timeoutFailure(requestId), this.options.timeoutMs, initDurationMs);
       }
       this.retire();
+      void this.reset(proc, 'failure');
       return this.finish(requestId, this.exitFailure(requestId, ended.exit, run.watchdog.exceeded), this.clock.monotonic() - started, initDurationMs);
     })();
     return { ok: true, streamed: true, requestId, body: stream.body, outcome, ...(stream.contentType ? { contentType: stream.contentType } : {}) };
@@ -264,18 +267,8 @@ class Environment implements ExecutionEnvironment {
     const proc = this.process;
     this.process = undefined;
     this.init = undefined;
-    if (proc && this.api.extensions.count > 0) {
-      // SHUTDOWN (reason spindown) to the extensions, 2 s for them to finish, then everything is killed.
-      // An extension is done when it is back at /event/next or has exited (the samples exit on SHUTDOWN).
-      const shutdown = this.api.extensions.shutdown('spindown', EXTENSION_SHUTDOWN_MS);
-      // The last buffered telemetry goes out while the extensions can still take it.
-      void this.api.telemetry.flush();
-      const done = await Promise.race([
-        shutdown,
-        ...(proc.extensionsGone ? [proc.extensionsGone.then(() => true)] : []),
-      ]);
-      if (!done) this.log.warn({ extensions: this.api.extensions.names() }, 'an extension did not finish within 2 s of SHUTDOWN; killed');
-    }
+    // SHUTDOWN (reason spindown) to the extensions, 2 s for them to finish, then everything is killed.
+    if (proc) await this.shutdownExtensions(proc, 'spindown');
     // Output stops here: what extensions print during SHUTDOWN above is still the function's log.
     this.closed = true;
     // The runtime goes first: dropping its held /next would make it print a connection error on its way out.
@@ -322,6 +315,7 @@ class Environment implements ExecutionEnvironment {
       if (this.process === proc && !this.busy) {
         this.log.info({ exit: exit.description }, 'runtime exited between invocations; the next invocation starts a fresh one');
         this.retire();
+        void this.reset(proc, 'failure');
       }
     });
     // Init ends when the runtime and every extension have called next (Extensions API reference, Init phase).
@@ -412,8 +406,41 @@ class Environment implements ExecutionEnvironment {
     const proc = this.process;
     this.retire();
     this.log.info({ requestId, timeoutMs: this.options.timeoutMs }, 'invocation timed out; runtime killed');
-    await proc?.kill();
+    await this.reset(proc, 'timeout');
     this.emit(timeoutLogLine(this.clock.now(), requestId, this.options.timeoutMs));
+  }
+
+  /**
+   * Retires a runtime that timed out or failed. With extensions, the reset is a Shutdown: the runtime goes,
+   * the extensions get SHUTDOWN with the reason and 2 s, then all is killed (docs: lambda-runtime-environment.html#runtimes-lifecycle-invoke-with-errors);
+   * the caller has its answer meanwhile, and the environment is not used again before (settled()).
+   */
+  private async reset(proc: RuntimeProcess | undefined, reason: 'timeout' | 'failure', background = true): Promise<void> {
+    if (!proc) return;
+    // Without extensions: a timed-out runtime is killed before the answer; a failed one is gone already.
+    if (this.api.extensions.count === 0) return reason === 'timeout' ? proc.kill() : undefined;
+    const done = (async () => {
+      await proc.killRuntime?.();
+      await this.shutdownExtensions(proc, reason);
+      await proc.kill();
+    })().catch((err: unknown) => this.log.warn({ err: String(err), reason }, 'reset of the environment failed'));
+    if (!background) return done;
+    const pending = this.postInvoke ? Promise.all([this.postInvoke, done]).then(() => undefined) : done;
+    this.postInvoke = pending;
+    void pending.then(() => {
+      if (this.postInvoke === pending) this.postInvoke = undefined;
+    });
+  }
+
+  /** SHUTDOWN with `reason` to the extensions; done when each is back at /event/next or has exited, or after 2 s. */
+  private async shutdownExtensions(proc: RuntimeProcess, reason: 'spindown' | 'timeout' | 'failure'): Promise<void> {
+    if (this.api.extensions.count === 0) return;
+    // An extension is done when it is back at /event/next or has exited (the samples exit on SHUTDOWN).
+    const shutdown = this.api.extensions.shutdown(reason, EXTENSION_SHUTDOWN_MS);
+    // The last buffered telemetry goes out while the extensions can still take it.
+    void this.api.telemetry.flush();
+    const done = await Promise.race([shutdown, ...(proc.extensionsGone ? [proc.extensionsGone.then(() => true)] : [])]);
+    if (!done) this.log.warn({ extensions: this.api.extensions.names(), reason }, 'an extension did not finish within 2 s of SHUTDOWN; killed');
   }
 
   private timeoutFailure(requestId: string): { ok: false; kind: FailureKind; payload: Buffer } {

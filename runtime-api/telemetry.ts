@@ -1,7 +1,8 @@
-// The Telemetry API (PUT /2022-07-01/telemetry) and the older Logs API (PUT /2020-08-15/logs) of one execution environment: subscriptions, buffering, HTTP delivery.
+// The Telemetry API (PUT /2022-07-01/telemetry) and the older Logs API (PUT /2020-08-15/logs) of one execution environment: subscriptions, buffering, HTTP and TCP delivery.
 // References: https://docs.aws.amazon.com/lambda/latest/dg/telemetry-api-reference.html (subscribe),
 // https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html (events), https://docs.aws.amazon.com/lambda/latest/dg/runtimes-logs-api.html (Logs API).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import type { Logger } from '../src/core/logger.js';
 import { readCapped } from '../src/core/net.js';
 import { RUNTIME_PATH } from '../src/core/wire.js';
@@ -25,7 +26,8 @@ export type PlatformEvent =
   | { type: 'platform.runtimeDone'; record: { requestId: string; status: Status; errorType?: string; metrics: { durationMs: number; producedBytes?: number }; tracing?: Tracing } }
   | { type: 'platform.report'; record: { requestId: string; status: Status; errorType?: string; metrics: ReportMetrics; tracing?: Tracing } }
   | { type: 'platform.extension'; record: { name: string; state: 'Ready'; events: string[] } }
-  | { type: 'platform.telemetrySubscription'; record: { name: string; state: 'Subscribed'; types: TelemetryType[] } };
+  | { type: 'platform.telemetrySubscription'; record: { name: string; state: 'Subscribed'; types: TelemetryType[] } }
+  | { type: 'platform.logsDropped'; record: { reason: string; droppedRecords: number; droppedBytes: number } };
 
 type Status = 'success' | 'failure' | 'error' | 'timeout';
 interface Tracing {
@@ -46,7 +48,9 @@ interface Subscription {
   api: Api;
   extension: string;
   types: Set<TelemetryType>;
-  /** Where events are POSTed (sandbox.localdomain and 0.0.0.0 rewritten to the loopback the extension listens on). */
+  /** HTTP: batches POSTed as a JSON array; TCP: written as newline-delimited JSON (docs: telemetry-api.html#telemetry-api-destination). */
+  protocol: 'HTTP' | 'TCP';
+  /** Where events go (sandbox.localdomain and 0.0.0.0 rewritten to the loopback the extension listens on); TCP: `tcp://host:port`. */
   url: string;
   maxItems: number;
   maxBytes: number;
@@ -93,6 +97,7 @@ function asLogsEvent(event: TelemetryEvent): TelemetryEvent | undefined {
     case 'platform.telemetrySubscription':
       return { ...event, type: 'platform.logsSubscription' };
     case 'platform.extension':
+    case 'platform.logsDropped':
       return event;
     default:
       return event.type.startsWith('platform.') ? undefined : event;
@@ -111,19 +116,27 @@ function parseSubscription(api: Api, raw: string): Omit<Subscription, 'extension
   if (api === 'telemetry' && (typeof body.schemaVersion !== 'string' || !SCHEMA_VERSIONS.has(body.schemaVersion))) {
     return `schemaVersion must be one of ${[...SCHEMA_VERSIONS].join(', ')}`;
   }
-  const destination = body.destination as { protocol?: unknown; URI?: unknown } | undefined;
+  const destination = body.destination as { protocol?: unknown; URI?: unknown; port?: unknown } | undefined;
   if (!destination || typeof destination !== 'object') return 'destination is required';
-  if (destination.protocol === 'TCP') return 'destination.protocol TCP is not supported by emulate; use HTTP';
-  if (destination.protocol !== 'HTTP') return 'destination.protocol must be HTTP or TCP';
-  if (typeof destination.URI !== 'string') return 'destination.URI is required';
+  const protocol = destination.protocol;
+  if (protocol !== 'HTTP' && protocol !== 'TCP') return 'destination.protocol must be HTTP or TCP';
+  // TCP: a URI naming host and port (the reference's shape), or the Logs API's bare `port` on sandbox.localdomain.
+  let uri = destination.URI;
+  if (uri === undefined && protocol === 'TCP' && destination.port !== undefined) {
+    if (typeof destination.port !== 'number' || !Number.isInteger(destination.port) || destination.port < 1 || destination.port > 65_535) return 'destination.port must be an integer from 1 to 65535';
+    uri = `tcp://sandbox.localdomain:${destination.port}`;
+  }
+  if (typeof uri !== 'string') return 'destination.URI is required';
   let url: URL;
   try {
-    url = new URL(destination.URI);
+    url = new URL(protocol === 'TCP' && !uri.includes('://') ? `tcp://${uri}` : uri);
   } catch {
-    return `destination.URI ${destination.URI} is not a URL`;
+    return `destination.URI ${uri} is not a URL`;
   }
-  if (url.protocol !== 'http:') return `destination.URI ${destination.URI} must be an http:// URI`;
+  if (protocol === 'HTTP' && url.protocol !== 'http:') return `destination.URI ${uri} must be an http:// URI`;
+  if (protocol === 'TCP' && url.protocol !== 'tcp:' && url.protocol !== 'http:') return `destination.URI ${uri} must be a tcp:// URI (host:port)`;
   if (!LOCAL_HOSTS.has(url.hostname)) return `destination.URI host ${url.hostname} must be sandbox.localdomain (or localhost, 0.0.0.0)`;
+  if (protocol === 'TCP' && url.port === '') return `destination.URI ${uri} has no port`;
   // The extension listens in the environment; from the emulator (on the host, or sharing a container's host network) that is the loopback.
   if (url.hostname !== '[::1]') url.hostname = '127.0.0.1';
   const types = Array.isArray(body.types) ? body.types : [];
@@ -143,7 +156,8 @@ function parseSubscription(api: Api, raw: string): Omit<Subscription, 'extension
     }
     limits[key] = value;
   }
-  return { api, types: new Set(types as TelemetryType[]), url: url.toString(), ...limits };
+  const target = protocol === 'TCP' ? `tcp://${url.hostname}:${url.port}` : url.toString();
+  return { api, protocol, types: new Set(types as TelemetryType[]), url: target, ...limits };
 }
 
 /**
@@ -244,19 +258,39 @@ export class TelemetryApi {
     sub.bytes = 0;
     sub.sending = sub.sending.then(async () => {
       try {
-        const res = await fetch(sub.url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(batch),
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-        });
-        await res.arrayBuffer();
-        if (!res.ok) this.logger.debug({ extension: sub.extension, status: res.status }, 'telemetry destination answered an error');
+        if (sub.protocol === 'TCP') {
+          await writeLines(sub.url, batch);
+        } else {
+          const res = await fetch(sub.url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(batch),
+            signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+          });
+          await res.arrayBuffer();
+          if (!res.ok) throw new Error(`the destination answered ${res.status}`);
+        }
       } catch (err) {
         this.logger.debug({ extension: sub.extension, url: sub.url, err: (err as Error).message }, 'telemetry batch not delivered');
+        this.dropped(sub, batch);
       }
     });
     return sub.sending;
+  }
+
+  /**
+   * A batch the destination did not take is dropped; a platform subscriber is told in its next batch with
+   * `platform.logsDropped` (reason, droppedRecords, droppedBytes: telemetry-schema-reference.html#platform-logsDropped).
+   */
+  private dropped(sub: Subscription, batch: TelemetryEvent[]): void {
+    // Not for a batch of such notices alone: a destination that is gone would otherwise be told forever.
+    if (!sub.types.has('platform') || this.subscriptions.get(sub.extension) !== sub || batch.every((e) => e.type === 'platform.logsDropped')) return;
+    const droppedBytes = batch.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
+    this.enqueue(sub, {
+      time: new Date().toISOString(),
+      type: 'platform.logsDropped',
+      record: { reason: 'The telemetry destination did not accept the batch; its events were dropped.', droppedRecords: batch.length, droppedBytes },
+    });
   }
 
   private async subscribe(api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -276,6 +310,21 @@ export class TelemetryApi {
     send(res, 200, Buffer.from('OK'), 'text/plain; charset=utf-8');
     this.platform({ type: 'platform.telemetrySubscription', record: { name: extension, state: 'Subscribed', types: [...sub.types] } });
   }
+}
+
+/** One TCP batch: a connection to `tcp://host:port`, each event a JSON line, then the connection is ended. */
+function writeLines(target: string, batch: TelemetryEvent[]): Promise<void> {
+  const url = new URL(target);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(url.port) });
+    socket.setTimeout(DELIVERY_TIMEOUT_MS, () => socket.destroy(new Error('telemetry TCP delivery timed out')));
+    socket.once('error', reject);
+    socket.once('close', (hadError) => {
+      if (!hadError) resolve();
+    });
+    socket.end(batch.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  });
 }
 
 function typeOf(event: TelemetryEvent): TelemetryType {

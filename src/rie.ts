@@ -8,7 +8,9 @@ import { batchedOutput } from './core/batched-output.js';
 import type { InvokeRequest, InvokeResult } from './core/invoke.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './core/logger.js';
 import { EnvironmentPool } from './pool/pool.js';
-import { spawnRuntime } from './runners/process/spawn.js';
+import { findExtensions } from './runners/extensions.js';
+import { spawnWithExtensions } from './runners/process/extensions.js';
+import { spawnRuntime, type SpawnRuntimeOptions } from './runners/process/spawn.js';
 
 export interface HostPort {
   host: string;
@@ -28,6 +30,8 @@ export interface RieOptions {
   streamBandwidthLimit?: boolean;
   /** The environment RIE reads and passes on (default: process.env). */
   env?: Record<string, string | undefined>;
+  /** Where /opt is (default /opt): the executables in its `extensions/` start before the runtime, as Lambda starts them. */
+  optDir?: string;
   /** Working directory for a given command (default: process.cwd()). */
   cwd?: string;
   logLevel?: LogLevel;
@@ -58,6 +62,7 @@ export const RIE_DEFAULTS = {
   region: 'us-east-1',
   accountId: '012345678912',
   searchPath: ['/var/task/bootstrap', '/opt/bootstrap', '/var/runtime/bootstrap'],
+  optDir: '/opt',
   taskRoot: '/var/task',
 } as const;
 
@@ -172,14 +177,18 @@ export async function startRie(options: RieOptions = {}): Promise<RieServer> {
         host: runtimeApi.host,
         // The first environment takes the configured port; further ones (--max-concurrency) take free ports.
         port: n === 1 ? runtimeApi.port : 0,
-        launch: (ctx) =>
-          spawnRuntime({
+        launch: (ctx) => {
+          const runtime: SpawnRuntimeOptions = {
             command: boot.file,
             args: boot.args,
             cwd: boot.cwd,
             env: { ...baseEnv, AWS_LAMBDA_RUNTIME_API: ctx.runtimeApi },
             onOutput: ctx.onOutput,
-          }),
+          };
+          // External extensions: /opt/extensions/* started before the runtime at each init (Extensions API reference, Init phase).
+          const extensions = findExtensions([options.optDir ?? RIE_DEFAULTS.optDir]);
+          return extensions.length === 0 ? spawnRuntime(runtime) : spawnWithExtensions(extensions, undefined, runtime, ctx, logger);
+        },
       });
     },
   });

@@ -22,6 +22,8 @@ export interface RuntimeProcess {
   readonly extensionExited?: Promise<{ name: string; exit: ExitInfo }>;
   /** Resolves once every one of those extensions has exited. */
   readonly extensionsGone?: Promise<void>;
+  /** Ends the runtime alone, leaving its extensions to their SHUTDOWN (runners that can tell them apart). */
+  killRuntime?(): Promise<void>;
 }
 
 export interface LaunchContext {

@@ -131,6 +131,25 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(all.indexOf(`START RequestId: ${second.requestId}`)).toBeGreaterThan(all.indexOf(`REPORT RequestId: ${first.requestId}`));
   }, 60_000);
 
+  it('resets the environment after a function timeout with SHUTDOWN reason timeout, and removes its container', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let answeredAt = 0;
+    try {
+      const result = await emu.invoke('TimesOut', {});
+      answeredAt = Date.now();
+      expect(result.ok).toBe(false);
+      expect(result.value).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    } finally {
+      await emu.close();
+    }
+    const shutdowns = text(logs).split('\n').filter((l) => l.startsWith('[events] {"eventType":"SHUTDOWN"')).map((l) => JSON.parse(l.slice('[events] '.length)) as { shutdownReason: string; deadlineMs: number });
+    expect(shutdowns.map((e) => e.shutdownReason)).toEqual(['timeout']);
+    expect(shutdowns[0]!.deadlineMs).toBeGreaterThan(answeredAt + 1_000);
+    expect(shutdowns[0]!.deadlineMs).toBeLessThanOrEqual(answeredAt + 2_100);
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
   it('fails the init with Extension.Crash when an extension dies at init; the next invocation is answered the same and nothing is left running', async () => {
     const logs: FunctionLogChunk[] = [];
     const emu = await start(logs);

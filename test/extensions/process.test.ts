@@ -60,6 +60,43 @@ describe('extensions on the process runner', () => {
     expect(running('nodejs-example-extension/index.js')).toEqual([]);
   }, 30_000);
 
+  /** The SHUTDOWN events the Node.js sample extension printed: their reason and deadline. */
+  function shutdowns(logs: FunctionLogChunk[]): Array<{ reason: string; deadlineMs: number }> {
+    const text = logs.map((c) => c.text).join('');
+    return [...text.matchAll(/eventType: 'SHUTDOWN',\s*shutdownReason: '(\w+)',\s*deadlineMs: (\d+)/g)].map((m) => ({ reason: m[1]!, deadlineMs: Number(m[2]) }));
+  }
+
+  it.each([
+    ['timeout', 'TimesOut', 'Sandbox.Timedout'],
+    ['failure', 'Crashes', 'Runtime.ExitError'],
+  ])('resets the environment with SHUTDOWN reason %s (deadline 2 s on) after %s, and leaves nothing running', async (reason, fn, errorType) => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    const answeredAt: number[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const result = await emu.invoke(fn, { i });
+        answeredAt.push(Date.now());
+        expect(result.ok).toBe(false);
+        expect(result.value).toMatchObject({ errorType });
+        // Each invocation finds a fresh environment: the reset (SHUTDOWN, then kill) came first.
+        expect(result.initDurationMs).toBeGreaterThan(0);
+      }
+    } finally {
+      await emu.close();
+    }
+    // No spindown at close: the reset environment has nothing left to shut down.
+    const seen = shutdowns(logs);
+    expect(seen.map((s) => s.reason)).toEqual([reason, reason]);
+    seen.forEach((s, i) => {
+      expect(s.deadlineMs).toBeGreaterThan(answeredAt[i]! + 1_000);
+      expect(s.deadlineMs).toBeLessThanOrEqual(answeredAt[i]! + 2_100);
+    });
+    expect(logs.map((c) => c.text).join('').split('[python-example-extension] Received SHUTDOWN event. Exiting.')).toHaveLength(3);
+    expect(running('python-example-extension/extension.py')).toEqual([]);
+    expect(running('nodejs-example-extension/index.js')).toEqual([]);
+  }, 30_000);
+
   it('fails the init with Extension.Crash when an extension dies at init, and nothing is left running', async () => {
     const logs: FunctionLogChunk[] = [];
     await using emu = await start(logs);

@@ -90,6 +90,7 @@ export async function spawnWithExtensions(
     async kill() {
       await Promise.all([main.kill(), ...started.map((s) => s.proc.kill())]);
     },
+    killRuntime: () => main.kill(),
     ...(main.maxMemoryUsedMb ? { maxMemoryUsedMb: main.maxMemoryUsedMb } : {}),
   };
 }
