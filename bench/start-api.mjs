@@ -25,10 +25,10 @@ function ensurePeers() {
 
 const autocannon = () => createRequire(`${PEERS}package.json`)('autocannon');
 
-async function startEmulate() {
+async function startEmulate(dist = `${ROOT}dist`) {
   const proc = await startProcess(
     process.execPath,
-    [`${ROOT}dist/src/cli/main.js`, 'start-api', '-t', `${ROOT}fixtures/bench/template.yaml`, '--runner', 'process', '-p', '0', '--log-level', 'warn'],
+    [`${dist}/src/cli/main.js`, 'start-api', '-t', `${ROOT}fixtures/bench/template.yaml`, '--runner', 'process', '-p', '0', '--log-level', 'warn'],
     { env: { PATH: process.env.PATH }, cwd: ROOT, ready: /Listening on (\S+)/ },
   );
   return { ...proc, url: `${proc.match[1]}/` };
@@ -69,6 +69,8 @@ export async function benchStartApi() {
   const burner = process.env.BENCH_BURNER === '1' ? startBurner() : undefined;
   const setups = [
     { name: 'emulate start-api --runner process', start: startEmulate },
+    // BENCH_BASELINE_DIST=<dist>[,<dist>...] adds other builds of emulate as setups, for before/after side by side.
+    ...(process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).map((dist) => ({ name: `emulate baseline (${dist})`, start: () => startEmulate(dist) })),
     { name: 'serverless-offline 13.9 (default mode)', start: () => startServerlessOffline([]) },
     { name: 'serverless-offline 13.9 --useInProcess', start: () => startServerlessOffline(['--useInProcess']) },
   ];
