@@ -9,7 +9,7 @@ import { isPreflight } from './cors.js';
 import { gatewayError, withGatewayHeaders, type GatewayErrorReason } from './errors.js';
 import type { IntegrationMatch } from './event-v2.js';
 import type { KindProfile } from './kinds/index.js';
-import type { PreludeReader, PreludeStep } from './function-url/response.js';
+import { readMetadata, type PreludeReader } from './function-url/response.js';
 import { checkEventSize, describeBreach, type LimitBreach } from './limits.js';
 import { headerLines, headerValue, splitUrl, type GatewayRequest, type HeaderLine } from './request.js';
 import type { GatewayResponse } from './response.js';
@@ -244,27 +244,6 @@ export class Gateway {
       clearTimeout(timer);
     }
   }
-}
-
-/** Reads a stream up to the end of its metadata; `rest` is the body after it (the metadata's tail first). */
-async function readMetadata(body: AsyncIterable<Buffer>, reader: PreludeReader): Promise<{ step: PreludeStep; rest: AsyncIterable<Buffer> }> {
-  const iterator = body[Symbol.asyncIterator]();
-  let step: PreludeStep;
-  for (;;) {
-    const next = await iterator.next();
-    step = next.done ? reader.end() : reader.feed(next.value);
-    if (next.done || step.state !== 'need-more') break;
-  }
-  const first = step.state === 'done' ? step.rest : undefined;
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (first && first.byteLength > 0) yield first;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { step, rest: rest() };
 }
 
 const LIMIT_TEXT: Record<LimitBreach['limit'], string> = {

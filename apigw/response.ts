@@ -1,6 +1,4 @@
 // Lambda result → HTTP response: payload 2.0 (structured or inferred) and payload 1.0 (REST's strict keys, multi-value merge), bytes kept exact.
-import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { Logger } from '../src/core/logger.js';
 import { decodeBase64, matchesMediaType } from './body.js';
 import type { V1ResultRules } from './kinds/profile.js';
 import { mediaType } from './request.js';
@@ -184,19 +182,4 @@ export function responseFromV1(payload: Buffer, options: V1ResponseOptions): Par
     }
     return finish(statusCode, headers, body);
   });
-}
-
-/** A response's header lines for `writeHead`, without the ones Node would refuse (each named in a warning). */
-export function validLines(headers: readonly [string, string][], logger: Logger): string[] {
-  const lines: string[] = [];
-  for (const [name, value] of headers) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      lines.push(name, value);
-    } catch {
-      logger.warn({ header: name }, `dropped response header "${name}": not a valid HTTP header`);
-    }
-  }
-  return lines;
 }

@@ -7,15 +7,15 @@ import { randomRequestId, systemClock } from '../src/core/ids.js';
 import type { Invoker } from '../src/core/invoke.js';
 import { silentLogger, type Logger } from '../src/core/logger.js';
 import type { ApiSpec, RouteSpec } from '../src/core/model.js';
-import { closeServer, formatHostPort, listen, writeOrWait } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen } from '../src/core/net.js';
 import { LIMITS } from '../src/core/wire.js';
 import { clientIp } from './request.js';
 import { gatewayError } from './errors.js';
-import { Gateway, type GatewayOutcome } from './gateway.js';
+import { Gateway } from './gateway.js';
 import type { KindProfile } from './kinds/index.js';
 import { checkRequestHeaders, drainBody, integrationTimeouts, readBody, type IntegrationTimeoutOption } from './limits.js';
-import { validLines, type GatewayResponse } from './response.js';
 import { compileRoutes } from './router.js';
+import { sendResponse as send, sendStreamed } from './send.js';
 import { ApiKeyStore, checkAuthorizerConfig, createAuthorization, type AuthorizationDeps, type JwksOverrides } from './auth/index.js';
 import { GATEWAY_DEFAULTS, HEADER } from './wire.js';
 
@@ -79,7 +79,6 @@ const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 const DRAIN_MAX_MS = 5_000;
 
 /** Statuses whose responses carry neither a body nor a Content-Length. */
-const BODYLESS_STATUS = (status: number) => status < 200 || status === 204 || status === 304;
 
 /** Starts the API Gateway front end and resolves once it listens. */
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGatewayServer> {
@@ -201,49 +200,12 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
     },
     identity,
   );
-  if (outcome.stream) await sendStream(res, outcome.response, outcome.stream, logger);
+  if (outcome.stream) await sendStreamed(res, outcome.response, outcome.stream.body, outcome.stream.outcome, logger);
   else send(res, outcome.response, logger, false);
   logger.info(
     { method, url, status: outcome.response.statusCode, fn: outcome.functionName, requestId: identity.requestId, durationMs: Math.round(performance.now() - started) },
     `${method} ${url} ${outcome.response.statusCode}`,
   );
-}
-
-/** Writes a gateway response: its header lines as given (repeats kept), Content-Length from the exact body. */
-function send(res: ServerResponse, response: GatewayResponse, logger: Logger, closeConnection: boolean): void {
-  if (res.destroyed || res.headersSent) return;
-  const lines = validLines(response.headers, logger);
-  const bodyless = BODYLESS_STATUS(response.statusCode);
-  if (!bodyless) lines.push('Content-Length', String(response.body.length));
-  if (closeConnection) lines.push('Connection', 'close');
-  res.writeHead(response.statusCode, lines);
-  res.end(bodyless ? undefined : response.body);
-}
-
-/**
- * A streamed route's response: status and headers at once, then the body with chunked transfer as
- * the function writes it. A failure mid-stream cuts the connection (the status was already sent);
- * a client that went away leaves the function running, its output dropped, as in Lambda.
- */
-async function sendStream(res: ServerResponse, head: GatewayResponse, stream: NonNullable<GatewayOutcome['stream']>, logger: Logger): Promise<void> {
-  const lines = validLines(head.headers, logger);
-  let gone = false;
-  res.once('close', () => {
-    gone = !res.writableFinished;
-  });
-  res.writeHead(head.statusCode, lines);
-  res.flushHeaders();
-  for await (const chunk of stream.body) {
-    if (gone || res.destroyed || chunk.byteLength === 0) continue;
-    await writeOrWait(res, chunk);
-  }
-  const outcome = await stream.outcome;
-  if (!outcome.ok) {
-    logger.warn({ kind: outcome.kind, errorType: outcome.error.errorType }, 'the function failed mid-stream; the response is cut off');
-    res.destroy();
-    return;
-  }
-  if (!res.destroyed) res.end();
 }
 
 /** Requests Node cannot parse (or with headers above its own limit) get a gateway answer on the raw socket. */

@@ -425,7 +425,12 @@ class Environment implements ExecutionEnvironment {
       await proc.kill();
     })().catch((err: unknown) => this.log.warn({ err: String(err), reason }, 'reset of the environment failed'));
     if (!background) return done;
-    const pending = this.postInvoke ? Promise.all([this.postInvoke, done]).then(() => undefined) : done;
+    this.holdUntil(done);
+  }
+
+  /** The environment is not reused before `work` ends (settled() waits for it, with any work already pending). */
+  private holdUntil(work: Promise<void>): void {
+    const pending = this.postInvoke ? Promise.all([this.postInvoke, work]).then(() => undefined) : work;
     this.postInvoke = pending;
     void pending.then(() => {
       if (this.postInvoke === pending) this.postInvoke = undefined;
@@ -570,11 +575,7 @@ class Environment implements ExecutionEnvironment {
       });
     };
     if (phaseEnd) {
-      const settled = phaseEnd.then(report);
-      this.postInvoke = settled;
-      void settled.then(() => {
-        if (this.postInvoke === settled) this.postInvoke = undefined;
-      });
+      this.holdUntil(phaseEnd.then(report));
     } else {
       report(durationMs);
     }

@@ -131,3 +131,24 @@ export function functionUrlErrorResponse(problem: FunctionUrlProblem): GatewayRe
   const contentType = body.startsWith('{') ? JSON_MEDIA_TYPE : 'text/plain';
   return { statusCode, headers: [[HEADER.contentType, contentType]], body: Buffer.from(body) };
 }
+
+/** Reads a stream up to the end of its prelude (metadata); `rest` is the body after it (what followed the delimiter first). */
+export async function readMetadata(body: AsyncIterable<Buffer>, reader: PreludeReader): Promise<{ step: PreludeStep; rest: AsyncIterable<Buffer> }> {
+  const iterator = body[Symbol.asyncIterator]();
+  let step: PreludeStep;
+  for (;;) {
+    const next = await iterator.next();
+    step = next.done ? reader.end() : reader.feed(next.value);
+    if (next.done || step.state !== 'need-more') break;
+  }
+  const first = step.state === 'done' ? step.rest : undefined;
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (first && first.byteLength > 0) yield first;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { step, rest: rest() };
+}

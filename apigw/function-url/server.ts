@@ -5,16 +5,18 @@ import { newTraceId, randomRequestId, systemClock, type Clock, type IdSource } f
 import { collectStream, isStreamed, type InvokeFailure, type InvokeResult, type InvokeStreamed, type StreamingInvoker } from '../../src/core/invoke.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { FunctionUrlSpec } from '../../src/core/model.js';
-import { closeServer, formatHostPort, listen, readCapped, writeOrWait } from '../../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped } from '../../src/core/net.js';
+import { drainStream } from '../../src/core/stream-shaping.js';
 import { LIMITS } from '../../src/core/wire.js';
 import type { RequestIdentity } from '../context.js';
 import { headerLines, headerValue, type GatewayRequest, type HeaderLine } from '../request.js';
-import { validLines, type GatewayResponse } from '../response.js';
+import type { GatewayResponse } from '../response.js';
+import { sendResponse as send, sendStreamed } from '../send.js';
 import { HEADER } from '../wire.js';
 import { applyFunctionUrlCors, functionUrlPreflight } from './cors.js';
 import { buildFunctionUrlEvent, type FunctionUrlSettings, type IamCaller } from './event.js';
 import { verifySigV4, type LocalCredential } from './iam.js';
-import { HTTP_INTEGRATION_CONTENT_TYPE, PreludeReader, functionUrlErrorResponse, responseFromFunctionUrl, type FunctionUrlProblem } from './response.js';
+import { HTTP_INTEGRATION_CONTENT_TYPE, PreludeReader, functionUrlErrorResponse, readMetadata, responseFromFunctionUrl, type FunctionUrlProblem } from './response.js';
 
 export interface FunctionUrlOptions {
   functionName: string;
@@ -175,50 +177,23 @@ export async function startFunctionUrl(options: FunctionUrlOptions): Promise<Fun
    * as the client of a real Function URL sees it: the status was already sent.
    */
   async function pipeStream(result: InvokeStreamed, res: ServerResponse, lines: readonly HeaderLine[], requestId: string): Promise<number> {
-    const iterator = result.body[Symbol.asyncIterator]();
-    let head: GatewayResponse | undefined;
-    let pending: Buffer | undefined;
+    let head: GatewayResponse;
+    let body: AsyncIterable<Buffer> = result.body;
     if (result.contentType === HTTP_INTEGRATION_CONTENT_TYPE) {
-      const reader = new PreludeReader();
-      for (;;) {
-        const next = await iterator.next();
-        const step = next.done ? reader.end() : reader.feed(next.value);
-        if (step.state === 'need-more') continue;
-        if (step.state === 'invalid') {
-          logger.warn({ detail: step.detail }, 'the function streamed a malformed HTTP prelude');
-          await drain(iterator);
-          send(res, withRequestId(functionUrlErrorResponse('bad-result'), requestId), logger);
-          return 502;
-        }
-        head = { statusCode: step.prelude.statusCode, headers: step.prelude.headers, body: Buffer.alloc(0) };
-        pending = step.rest;
-        break;
+      const read = await readMetadata(result.body, new PreludeReader());
+      if (read.step.state !== 'done') {
+        logger.warn({ detail: read.step.state === 'invalid' ? read.step.detail : 'incomplete' }, 'the function streamed a malformed HTTP prelude');
+        await drainStream(read.rest);
+        send(res, withRequestId(functionUrlErrorResponse('bad-result'), requestId), logger);
+        return 502;
       }
+      head = { statusCode: read.step.prelude.statusCode, headers: read.step.prelude.headers, body: Buffer.alloc(0) };
+      body = read.rest;
     } else {
       head = { statusCode: 200, headers: [[HEADER.contentType, result.contentType ?? 'application/octet-stream']], body: Buffer.alloc(0) };
     }
-    const decorated = withRequestId(applyFunctionUrlCors(options.url.cors, lines, head!), requestId);
-    let gone = false;
-    res.on('close', () => {
-      gone = !res.writableFinished;
-    });
-    res.writeHead(decorated.statusCode, validLines(decorated.headers, logger));
-    res.flushHeaders();
-    if (pending && pending.byteLength > 0) res.write(pending);
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      // A client that went away: the function goes on (as in Lambda); its output is dropped.
-      if (gone || res.destroyed) continue;
-      await writeOrWait(res, next.value);
-    }
-    const outcome = await result.outcome;
-    if (!outcome.ok) {
-      logger.warn({ kind: outcome.kind, errorType: outcome.error.errorType }, 'the function failed mid-stream; the response is cut off');
-      res.destroy();
-      return decorated.statusCode;
-    }
-    if (!res.destroyed) res.end();
+    const decorated = withRequestId(applyFunctionUrlCors(options.url.cors, lines, head), requestId);
+    await sendStreamed(res, decorated, body, result.outcome, logger);
     return decorated.statusCode;
   }
 
@@ -235,9 +210,6 @@ export async function startFunctionUrl(options: FunctionUrlOptions): Promise<Fun
   };
 }
 
-async function drain(iterator: AsyncIterator<Buffer>): Promise<void> {
-  for (;;) if ((await iterator.next()).done) return;
-}
 
 function problemOf(kind: InvokeFailure['kind']): FunctionUrlProblem {
   switch (kind) {
@@ -259,14 +231,6 @@ function withRequestId(response: GatewayResponse, requestId: string): GatewayRes
   return { ...response, headers: [...response.headers, ['x-amzn-RequestId', requestId]] };
 }
 
-function send(res: ServerResponse, response: GatewayResponse, logger: Logger): void {
-  if (res.destroyed || res.headersSent) return;
-  const lines = validLines(response.headers, logger);
-  const bodyless = response.statusCode < 200 || response.statusCode === 204 || response.statusCode === 304;
-  if (!bodyless) lines.push('Content-Length', String(response.body.length));
-  res.writeHead(response.statusCode, lines);
-  res.end(bodyless ? undefined : response.body);
-}
 
 /** The lines start-api prints: `FunctionUrl  http://127.0.0.1:PORT/  -> Name (BUFFERED|RESPONSE_STREAM)`, one per URL, or ''. */
 export function formatFunctionUrls(urls: Readonly<Record<string, { url: string; invokeMode: string }>>): string {

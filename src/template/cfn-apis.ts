@@ -38,7 +38,7 @@ export function readCfnApis(entries: readonly ResourceEntry[], ctx: RouteContext
     }
     return fn;
   };
-  const authorizers = readCfnAuthorizers(entries.filter((e) => (CFN_AUTHORIZER_TYPES as readonly string[]).includes(e.type)), reader, ctx.functions);
+  const authorizers = readCfnAuthorizers(entries.filter((e) => (CFN_AUTHORIZER_TYPES as readonly string[]).includes(e.type)), reader, { functions: ctx.functions, byName });
   const usedAuthorizers = new Set<string>();
   const routeAuth = (r: PropertyReader, api: ApiSpec, payload: PayloadFormatVersion) => {
     const id = refTarget(r.raw.AuthorizerId);

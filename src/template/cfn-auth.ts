@@ -18,10 +18,14 @@ export interface CfnAuthorizer {
 // "If this field is not set, the default value is 300" (API Gateway API reference, Authorizer.authorizerResultTtlInSeconds; v1 and v2).
 const DEFAULT_TTL = 300;
 
+/** The template's functions by logical id, and by FunctionName or logical id as an ARN names them. */
+export interface FunctionLookup {
+  functions: ReadonlyMap<string, FunctionSpec>;
+  byName: ReadonlyMap<string, FunctionSpec>;
+}
+
 /** The function an `AuthorizerUri` (`arn:aws:apigateway:…:lambda:path/2015-03-31/functions/<function ARN>/invocations`) names. */
-function authorizerFunction(r: PropertyReader, functions: ReadonlyMap<string, FunctionSpec>): FunctionSpec | undefined {
-  const byName = new Map<string, FunctionSpec>();
-  for (const fn of functions.values()) byName.set(fn.functionName, fn).set(fn.logicalId, fn);
+function authorizerFunction(r: PropertyReader, { functions, byName }: FunctionLookup): FunctionSpec | undefined {
   const fn = integrationFunction(r.value('AuthorizerUri') ?? undefined, byName) ?? [...namedIds(r.raw.AuthorizerUri)].map((id) => functions.get(id)).find((f) => f !== undefined);
   if (!fn) {
     if (r.has('AuthorizerUri')) r.bad(['AuthorizerUri'], 'must be the invocation URI of a function of this template (!Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations); other authorizer functions cannot run locally');
@@ -43,7 +47,7 @@ function tokenHeader(r: PropertyReader, required: string): string | undefined {
   return header;
 }
 
-function readRestAuthorizer(name: string, r: PropertyReader, functions: ReadonlyMap<string, FunctionSpec>): AuthorizerConfig | undefined {
+function readRestAuthorizer(name: string, r: PropertyReader, functions: FunctionLookup): AuthorizerConfig | undefined {
   const type = r.choice('Type', ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const);
   if (type === undefined) {
     if (!r.has('Type')) r.missing('Type', 'an AWS::ApiGateway::Authorizer needs Type (TOKEN, REQUEST or COGNITO_USER_POOLS)');
@@ -70,7 +74,7 @@ function readRestAuthorizer(name: string, r: PropertyReader, functions: Readonly
   return fn ? { kind: 'lambda-request', name, functionName: fn.functionName, apiKind: 'rest', payloadFormatVersion: '1.0', enableSimpleResponses: false, identitySources: sources, reauthorizeEverySeconds: ttl(r) } : undefined;
 }
 
-function readHttpAuthorizer(name: string, r: PropertyReader, functions: ReadonlyMap<string, FunctionSpec>): AuthorizerConfig | undefined {
+function readHttpAuthorizer(name: string, r: PropertyReader, functions: FunctionLookup): AuthorizerConfig | undefined {
   const type = r.choice('AuthorizerType', ['JWT', 'REQUEST'] as const);
   if (type === undefined) {
     if (!r.has('AuthorizerType')) r.missing('AuthorizerType', 'an AWS::ApiGatewayV2::Authorizer needs AuthorizerType (JWT or REQUEST)');
@@ -97,7 +101,7 @@ function readHttpAuthorizer(name: string, r: PropertyReader, functions: Readonly
 }
 
 /** Reads every authorizer resource of the template, by logical id. */
-export function readCfnAuthorizers(entries: readonly ResourceEntry[], reader: (e: ResourceEntry) => PropertyReader, functions: ReadonlyMap<string, FunctionSpec>): Map<string, CfnAuthorizer> {
+export function readCfnAuthorizers(entries: readonly ResourceEntry[], reader: (e: ResourceEntry) => PropertyReader, functions: FunctionLookup): Map<string, CfnAuthorizer> {
   const out = new Map<string, CfnAuthorizer>();
   for (const entry of entries) {
     const r = reader(entry);
