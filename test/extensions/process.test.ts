@@ -1,19 +1,11 @@
 // Extensions API on the process runner: AWS's public sample extensions (unchanged) as a layer, and faulty extensions.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+import { running } from '../helpers/processes.js';
 
 const TEMPLATE = join(fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url)), 'template.yaml');
-
-function running(pattern: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 async function start(logs: FunctionLogChunk[]) {
   return createEmulator({ template: TEMPLATE, runner: 'process', logLevel: 'silent', lambdaPort: false, requestIds: 'sequential', onFunctionOutput: (c) => logs.push(c) });

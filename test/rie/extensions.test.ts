@@ -1,20 +1,12 @@
 // `emulate rie` starts the external extensions in /opt/extensions before the runtime, as Lambda does, and shuts them down.
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startRie } from '../../src/index.js';
+import { running } from '../helpers/processes.js';
 
 const RUNTIME = fileURLToPath(new URL('../../fixtures/rie/scripted-runtime.mjs', import.meta.url));
 const OPT = fileURLToPath(new URL('../../fixtures/rie/opt/', import.meta.url));
 const ANY = { host: '127.0.0.1', port: 0 };
-
-function running(pattern: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 async function start(out: string[]) {
   return startRie({
