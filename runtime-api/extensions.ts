@@ -2,6 +2,7 @@
 // Reference: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { deferred } from '../src/core/async.js';
 import type { Logger } from '../src/core/logger.js';
 import { readCapped } from '../src/core/net.js';
@@ -51,6 +52,8 @@ interface Extension {
   queue: ExtensionEvent[];
   /** Has called /event/next since its last event (it is done with it). */
   idle: boolean;
+  /** Connections whose close is watched (an extension may keep one alive across /event/next calls). */
+  watched: WeakSet<Socket>;
 }
 
 export interface ExtensionFailure {
@@ -251,7 +254,7 @@ export class ExtensionsApi {
     }
     const id = randomUUID();
     // Registered but not yet at /event/next: init waits for it.
-    this.byId.set(id, { id, name, events, held: undefined, queue: [], idle: false });
+    this.byId.set(id, { id, name, events, held: undefined, queue: [], idle: false, watched: new WeakSet() });
     this.logger.debug({ extension: name, events: [...events] }, 'extension registered');
     this.registeredWaiters = this.registeredWaiters.filter((w) => !w());
     this.onRegistered(name, [...events]);
@@ -277,9 +280,14 @@ export class ExtensionsApi {
     if (!ext) return;
     ext.held?.destroy();
     ext.held = res;
-    res.req.socket.once('close', () => {
-      if (ext.held === res) ext.held = undefined;
-    });
+    // Forgotten when its connection drops; one listener per connection, not per /event/next on a kept-alive one.
+    const socket = res.req.socket;
+    if (!ext.watched.has(socket)) {
+      ext.watched.add(socket);
+      socket.once('close', () => {
+        if (ext.held?.req.socket === socket) ext.held = undefined;
+      });
+    }
     if (ext.queue.length === 0) {
       ext.idle = true;
       this.wake();

@@ -129,4 +129,18 @@ describe('extensions on the process runner', () => {
     expect((await emu.invoke('Wrapped', {})).value).toEqual({ wrapped: 'wrapper.sh' });
     expect((await emu.invoke('Plain', {})).value).toEqual({ ok: true, event: {} });
   }, 30_000);
+
+  it('serves an extension that keeps one connection alive over many invocations without piling up listeners', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await using emu = await start([]);
+      for (let i = 0; i < 25; i++) expect((await emu.invoke('WithIdleKeepAlive', { i })).value).toEqual({ ok: true, event: { i } });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  }, 30_000);
 });
