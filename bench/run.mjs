@@ -2,13 +2,14 @@
 import { cpus } from 'node:os';
 import { benchBuild } from './build.mjs';
 import { benchDocker } from './docker.mjs';
+import { benchExtensions } from './extensions.mjs';
 import { benchFunctionUrl } from './function-url.mjs';
 import { benchLambda } from './lambda.mjs';
 import { benchRie } from './rie.mjs';
 import { benchStartApi } from './start-api.mjs';
 import { benchTemplate } from './template.mjs';
 
-const BENCHES = { rie: benchRie, lambda: benchLambda, 'start-api': benchStartApi, docker: benchDocker, template: benchTemplate, build: benchBuild, 'function-url': benchFunctionUrl };
+const BENCHES = { rie: benchRie, lambda: benchLambda, 'start-api': benchStartApi, docker: benchDocker, template: benchTemplate, build: benchBuild, 'function-url': benchFunctionUrl, extensions: benchExtensions };
 
 function table({ title, header, rows, notes }) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
