@@ -150,6 +150,42 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(await ourContainers()).toEqual([]);
   }, 60_000);
 
+  it('gives the extensions SHUTDOWN reason failure (2 s on) when the runtime crashes, answers as Lambda does, then starts afresh and leaves no container', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let crashed, after;
+    let answeredAt = 0;
+    try {
+      crashed = await emu.invoke('CrashesWithEvents', { crash: true });
+      answeredAt = Date.now();
+      expect(crashed.ok).toBe(false);
+      expect(crashed.value).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${crashed.requestId} Error: Runtime exited with error: exit status 7` });
+      expect(crashed.log).toContain('crashing now');
+      expect(crashed.log).not.toContain('emulate-runtime-exited');
+      // The next invocation waits for the reset (SHUTDOWN, then the container killed) and gets a fresh environment.
+      after = await emu.invoke('CrashesWithEvents', { n: 2 });
+      expect(after.value).toEqual({ ok: true, event: { n: 2 } });
+      expect(after.initDurationMs).toBeGreaterThan(0);
+    } finally {
+      await emu.close();
+    }
+    const all = text(logs);
+    expect(all).not.toContain('emulate-runtime-exited');
+    const events = [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as { eventType: string; requestId?: string; shutdownReason?: string; deadlineMs: number });
+    expect(events.map((e) => e.eventType)).toEqual(['INVOKE', 'SHUTDOWN', 'INVOKE', 'SHUTDOWN']);
+    expect(events[0]!.requestId).toBe(crashed.requestId);
+    // The crashed runtime's extension got SHUTDOWN reason failure with Lambda's 2 s, after the caller had its answer.
+    expect(events[1]!.shutdownReason).toBe('failure');
+    expect(events[1]!.deadlineMs).toBeGreaterThan(answeredAt + 1_000);
+    expect(events[1]!.deadlineMs).toBeLessThanOrEqual(answeredAt + 2_100);
+    expect(events[2]!.requestId).toBe(after.requestId);
+    expect(events[3]!.shutdownReason).toBe('spindown');
+    // The error lines and REPORT of the crashed invocation, as without extensions.
+    expect(all).toContain(`RequestId: ${crashed.requestId} Error: Runtime exited with error: exit status 7\nRuntime.ExitError\n`);
+    expect(all).toMatch(new RegExp(`REPORT RequestId: ${crashed.requestId}\\t`));
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
   it('fails the init with Extension.Crash when an extension dies at init; the next invocation is answered the same and nothing is left running', async () => {
     const logs: FunctionLogChunk[] = [];
     const emu = await start(logs);
