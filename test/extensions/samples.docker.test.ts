@@ -131,7 +131,7 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    dir = project(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, false);
+    dir = project(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, true);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
@@ -162,8 +162,8 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
     expect(second.initDurationMs).toBeUndefined();
     const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
     // Init: the bash launcher ran from /opt/extensions, the extension registered, and only then did the function run.
-    const launched = at(/^nodejs-example-extension {2}launching extension$/);
-    const registered = at(/^extensionId [0-9a-f-]{36}$/);
+    const launched = at(/nodejs-example-extension {2}launching extension/);
+    const registered = at(/extensionId [0-9a-f-]{36}/);
     const firstRun = at(/function got \{"n":1\}/);
     expect(launched).toBeGreaterThanOrEqual(0);
     expect(registered).toBeGreaterThan(launched);
@@ -176,31 +176,32 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
     expect(invokes[0]).toBeLessThan(firstReport);
     expect(invokes[1]).toBeGreaterThan(firstReport);
     // Shutdown: SHUTDOWN with reason spindown after both, and the sample exited on its own.
-    expect(at(/^shutdown \{/)).toBeGreaterThan(invokes[1]!);
+    expect(at(/shutdown \{/)).toBeGreaterThan(invokes[1]!);
     expect(text).toContain("eventType: 'SHUTDOWN'");
     expect(text).toContain("shutdownReason: 'spindown'");
   }, 60_000);
 
-  it('runs the Python example extension (a folder layer, on the python image) through init, two invocations and shutdown, in order', async () => {
+  it('runs the Python example extension (a .zip ContentUri layer, on the python image) through init, two invocations and shutdown, in order', async () => {
     const { lines, first, second } = await twoInvocations('PythonWithSample');
     expect(first.value).toEqual({ ok: true, event: { n: 1 } });
     expect(second.value).toEqual({ ok: true, event: { n: 2 } });
     const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
-    const launched = at(/^python-example-extension {2}launching extension$/);
-    const registered = at(/^\[python-example-extension\] Registered with ID: [0-9a-f-]{36}$/);
-    const firstRun = at(/^function got \{'n': 1\}$/);
+    // Unanchored: the function's and the extension's output are separate streams, so a line may hold a piece of the other's.
+    const launched = at(/python-example-extension {2}launching extension/);
+    const registered = at(/\[python-example-extension\] Registered with ID: [0-9a-f-]{36}/);
+    const firstRun = at(/function got \{'n': 1\}/);
     expect(launched).toBeGreaterThanOrEqual(0);
     expect(registered).toBeGreaterThan(launched);
     expect(firstRun).toBeGreaterThan(registered);
     // Invoke: the INVOKE events it printed, with the Extensions API's fields, in request order.
-    const invokes = lines.filter((l) => l.startsWith('[python-example-extension] Received event: ')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
+    const invokes = [...lines.join('\n').matchAll(/\[python-example-extension\] Received event: (\{.*?\}\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
     expect(invokes.map((e) => [e.eventType, e.requestId])).toEqual([['INVOKE', first.requestId], ['INVOKE', second.requestId]]);
     for (const e of invokes) {
       expect(e).toMatchObject({ invokedFunctionArn: expect.stringContaining(':function:PythonWithSample'), tracing: { type: 'X-Amzn-Trace-Id', value: expect.stringMatching(/^Root=1-/) } });
       expect(typeof e.deadlineMs).toBe('number');
     }
     // Shutdown: after the second invocation, and it exited on its own.
-    const shutdown = at(/^\[python-example-extension\] Received SHUTDOWN event\. Exiting\.$/);
+    const shutdown = at(/\[python-example-extension\] Received SHUTDOWN event\. Exiting\./);
     expect(shutdown).toBeGreaterThan(lines.findIndex((l) => l.includes(`"requestId": "${second.requestId}"`)));
   }, 60_000);
 
