@@ -11,6 +11,7 @@ import { ensurePythonStandIn } from '../../fixtures/docker/stand-in/build.mjs';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
+import { machineLock } from '../helpers/machine-lock.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
 const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
@@ -207,7 +208,15 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
 
   it('delivers Telemetry API events to AWS\'s Python Telemetry API sample (on the python image) for init, two invocations and shutdown, each valid per AWS\'s schema', async () => {
     received.length = 0;
-    const { text, first, second } = await twoInvocations('PythonWithTelemetry');
+    // The sample listens on port 4243, which the process runner's Telemetry test (telemetry.test.ts) binds too.
+    const release = await machineLock('telemetry-sample-port-4243');
+    let run;
+    try {
+      run = await twoInvocations('PythonWithTelemetry');
+    } finally {
+      release();
+    }
+    const { text, first, second } = run;
     expect(first.value).toEqual({ ok: true, event: { n: 1 } });
     expect(second.value).toEqual({ ok: true, event: { n: 2 } });
     // emulate sets AWS_SAM_LOCAL, as SAM does, so the sample listens on 0.0.0.0 (else sandbox.localdomain) and subscribes that.
