@@ -3,7 +3,8 @@
 // The AWS base images start the runtime directly when AWS_LAMBDA_RUNTIME_API is set (/lambda-entrypoint.sh);
 // in Lambda it is the platform (rapid) that starts /opt/extensions/* first, waits for them to register and
 // only then starts the runtime. The emulator plays rapid here: the container's command waits on stdin, the
-// extensions are exec'd into the container, and a line on stdin lets the image's own entrypoint run.
+// extensions are exec'd into the container, and a line on stdin lets the image's own entrypoint run, as the
+// gate's child: the gate reports the runtime's end and holds the container for the extensions' SHUTDOWN.
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'dockerode';
 import type { ExitInfo } from '../../core/environment.js';
@@ -17,8 +18,8 @@ export const EXTENSIONS_DIR = '/opt/extensions';
  * Holds the runtime back until a line arrives on stdin, then runs the image's entrypoint and command as its child.
  * When the runtime ends, the gate writes `<mark> <status>` (sh's `$?`: the code, or 128+N for signal N, as an init
  * reports it) to stdout and stderr, and keeps the container, and so the extensions, alive until stdin closes or the
- * emulator kills it: in Lambda a crashed runtime's extensions still get SHUTDOWN (reason failure) and 2 s
- * (docs: runtimes-extensions-api.html, "Shutdown phase"). A foreground child, not `&`: a background job of a
+ * emulator kills it: in Lambda a crashed runtime's extensions still get SHUTDOWN, reason FAILURE ("error condition"),
+ * within the 2,000 ms Shutdown phase of a function with external extensions (docs: runtimes-extensions-api.html, "Shutdown phase"). A foreground child, not `&`: a background job of a
  * non-interactive shell would start with SIGINT and SIGQUIT ignored. The runtime gets the container's stdout and
  * stderr as it would from `exec`.
  */
