@@ -16,11 +16,31 @@ import { machineLock } from '../helpers/machine-lock.js';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
 const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
 
-/** What `pip3 install -r requirements.txt -t .` puts beside the Python samples (their READMEs' step), taken from the host's python3. */
-const REQUESTS_PACKAGES = ['requests', 'urllib3', 'idna', 'certifi', 'charset_normalizer'];
-
-function hostSitePackages(): string {
-  return execFileSync('python3', ['-c', 'import os, requests; print(os.path.dirname(os.path.dirname(requests.__file__)))'], { encoding: 'utf8' }).trim();
+/**
+ * What `pip3 install -r requirements.txt -t .` puts beside the Python samples (their READMEs' step), taken from the
+ * host's python3 (no package index here): the files of `requests` and of what it requires, as their metadata lists them.
+ */
+function hostRequests(): { site: string; entries: string[] } {
+  const script = `
+import json, re
+from importlib import metadata
+seen, todo, tops, site = set(), ["requests"], set(), None
+while todo:
+    name = todo.pop()
+    key = re.sub(r"[-_.]+", "-", name).lower()
+    if key in seen:
+        continue
+    seen.add(key)
+    dist = metadata.distribution(name)
+    site = site or str(dist.locate_file(""))
+    if dist.files:
+        tops.update(f.parts[0] for f in dist.files if not f.parts[0].endswith((".dist-info", ".egg-info")) and f.parts[0] not in ("..", "bin", "__pycache__"))
+    else:
+        tops.update((dist.read_text("top_level.txt") or name.replace("-", "_")).split())
+    todo += [re.split(r"[ ;<>=!~\\[(]", r, maxsplit=1)[0] for r in dist.requires or [] if "extra ==" not in r]
+print(json.dumps({"site": site, "entries": sorted(tops)}))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as { site: string; entries: string[] };
 }
 
 /**
@@ -29,7 +49,7 @@ function hostSitePackages(): string {
  */
 function project(dispatchUri: string, pythonSampleAsZip: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'emulate-ext-samples-'));
-  const site = hostSitePackages();
+  const { site, entries } = hostRequests();
   const layer = (name: string, from: string, code: string) => {
     mkdirSync(join(dir, 'layers', name, 'extensions'), { recursive: true });
     cpSync(join(FIXTURES, from, 'extensions', name), join(dir, 'layers', name, 'extensions', name));
@@ -39,7 +59,8 @@ function project(dispatchUri: string, pythonSampleAsZip: boolean): string {
   layer('python-example-extension', 'layer', 'python-example-extension');
   layer('python_example_telemetry_api_extension', 'telemetry', 'python_example_telemetry_api_extension');
   for (const [name, code] of [['python-example-extension', 'python-example-extension'], ['python_example_telemetry_api_extension', 'python_example_telemetry_api_extension']]) {
-    for (const pkg of REQUESTS_PACKAGES) cpSync(join(site, pkg), join(dir, 'layers', name!, code!, pkg), { recursive: true, filter: (src) => !src.endsWith('__pycache__') });
+    // Package folders and single-file modules, as they sit in the host's site-packages.
+    for (const entry of entries) cpSync(join(site, entry), join(dir, 'layers', name!, code!, entry), { recursive: true, filter: (src) => !src.endsWith('__pycache__') });
   }
   cpSync(join(FIXTURES, 'docker', 'fn'), join(dir, 'fn-node'), { recursive: true });
   cpSync(join(FIXTURES, 'fn'), join(dir, 'fn-python'), { recursive: true });
@@ -121,7 +142,6 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
 
   beforeAll(async () => {
     await prepareStandIn();
-    await ensurePythonStandIn({ docker });
     // The Telemetry sample's dispatcher POSTs each batch it got from the Telemetry API here, unchanged (host networking).
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -182,64 +202,68 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
     expect(text).toContain("shutdownReason: 'spindown'");
   }, 60_000);
 
-  it('runs the Python example extension (a .zip ContentUri layer, on the python image) through init, two invocations and shutdown, in order', async () => {
-    const { lines, first, second } = await twoInvocations('PythonWithSample');
-    expect(first.value).toEqual({ ok: true, event: { n: 1 } });
-    expect(second.value).toEqual({ ok: true, event: { n: 2 } });
-    const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
-    // Unanchored: the function's and the extension's output are separate streams, so a line may hold a piece of the other's.
-    const launched = at(/python-example-extension {2}launching extension/);
-    const registered = at(/\[python-example-extension\] Registered with ID: [0-9a-f-]{36}/);
-    const firstRun = at(/function got \{'n': 1\}/);
-    expect(launched).toBeGreaterThanOrEqual(0);
-    expect(registered).toBeGreaterThan(launched);
-    expect(firstRun).toBeGreaterThan(registered);
-    // Invoke: the INVOKE events it printed, with the Extensions API's fields, in request order.
-    const invokes = [...lines.join('\n').matchAll(/\[python-example-extension\] Received event: (\{.*?\}\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
-    expect(invokes.map((e) => [e.eventType, e.requestId])).toEqual([['INVOKE', first.requestId], ['INVOKE', second.requestId]]);
-    for (const e of invokes) {
-      expect(e).toMatchObject({ invokedFunctionArn: expect.stringContaining(':function:PythonWithSample'), tracing: { type: 'X-Amzn-Trace-Id', value: expect.stringMatching(/^Root=1-/) } });
-      expect(typeof e.deadlineMs).toBe('number');
-    }
-    // Shutdown: after the second invocation, and it exited on its own.
-    const shutdown = at(/\[python-example-extension\] Received SHUTDOWN event\. Exiting\./);
-    expect(shutdown).toBeGreaterThan(lines.findIndex((l) => l.includes(`"requestId": "${second.requestId}"`)));
-  }, 60_000);
+  describe('on the python image', () => {
+    beforeAll(() => ensurePythonStandIn({ docker }), SETUP_TIMEOUT_MS);
 
-  it('delivers Telemetry API events to AWS\'s Python Telemetry API sample (on the python image) for init, two invocations and shutdown, each valid per AWS\'s schema', async () => {
-    received.length = 0;
-    // The sample listens on port 4243, which the process runner's Telemetry test (telemetry.test.ts) binds too.
-    const release = await machineLock('telemetry-sample-port-4243');
-    let run;
-    try {
-      run = await twoInvocations('PythonWithTelemetry');
-    } finally {
-      release();
-    }
-    const { text, first, second } = run;
-    expect(first.value).toEqual({ ok: true, event: { n: 1 } });
-    expect(second.value).toEqual({ ok: true, event: { n: 2 } });
-    // emulate sets AWS_SAM_LOCAL, as SAM does, so the sample listens on 0.0.0.0 (else sandbox.localdomain) and subscribes that.
-    expect(text).toContain('Starting http listener on 0.0.0.0:4243');
-    expect(text).toContain('Extension successfully subscribed to telemetry api OK');
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-    expect(received.length).toBeGreaterThan(10);
-    for (const event of received) {
-      const valid: boolean = validate(event as unknown);
-      expect(valid ? [] : [event.type, validate.errors]).toEqual([]);
-    }
-    const platform = received.filter((e) => e.type.startsWith('platform.')).map((e) => e.type);
-    expect(platform.slice(0, 3)).toEqual(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription']);
-    const order = ['platform.initRuntimeDone', 'platform.initReport', 'platform.start', 'platform.runtimeDone', 'platform.report', 'platform.start', 'platform.runtimeDone', 'platform.report'];
-    expect(platform.filter((t) => order.includes(t))).toEqual(order);
-    const byType = (t: string) => received.filter((e) => e.type === t).map((e) => e.record as Record<string, unknown>);
-    expect(byType('platform.start').map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
-    expect(byType('platform.runtimeDone').map((r) => [r.requestId, r.status])).toEqual([[first.requestId, 'success'], [second.requestId, 'success']]);
-    expect(byType('platform.telemetrySubscription')[0]).toEqual({ name: 'python_example_telemetry_api_extension', state: 'Subscribed', types: ['platform', 'function', 'extension'] });
-    expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining(["function got {'n': 1}", "function got {'n': 2}"]));
-    expect(received.some((e) => e.type === 'extension' && String(e.record).includes('Extension Main'))).toBe(true);
-    // Invoke and shutdown, as the sample logs them: one INVOKE per request, then SHUTDOWN (its last batch dispatched then).
-    const steps = text.split('\n').filter((l) => /^Extension Main: Handle (Invoke|Shutdown) Event$/.test(l)).map((l) => l.split(' ')[3]);
-    expect(steps).toEqual(['Invoke', 'Invoke', 'Shutdown']);
-  }, 60_000);
+    it('runs the Python example extension (a .zip ContentUri layer, on the python image) through init, two invocations and shutdown, in order', async () => {
+      const { lines, first, second } = await twoInvocations('PythonWithSample');
+      expect(first.value).toEqual({ ok: true, event: { n: 1 } });
+      expect(second.value).toEqual({ ok: true, event: { n: 2 } });
+      const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+      // Unanchored: the function's and the extension's output are separate streams, so a line may hold a piece of the other's.
+      const launched = at(/python-example-extension {2}launching extension/);
+      const registered = at(/\[python-example-extension\] Registered with ID: [0-9a-f-]{36}/);
+      const firstRun = at(/function got \{'n': 1\}/);
+      expect(launched).toBeGreaterThanOrEqual(0);
+      expect(registered).toBeGreaterThan(launched);
+      expect(firstRun).toBeGreaterThan(registered);
+      // Invoke: the INVOKE events it printed, with the Extensions API's fields, in request order.
+      const invokes = [...lines.join('\n').matchAll(/\[python-example-extension\] Received event: (\{.*?\}\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+      expect(invokes.map((e) => [e.eventType, e.requestId])).toEqual([['INVOKE', first.requestId], ['INVOKE', second.requestId]]);
+      for (const e of invokes) {
+        expect(e).toMatchObject({ invokedFunctionArn: expect.stringContaining(':function:PythonWithSample'), tracing: { type: 'X-Amzn-Trace-Id', value: expect.stringMatching(/^Root=1-/) } });
+        expect(typeof e.deadlineMs).toBe('number');
+      }
+      // Shutdown: after the second invocation, and it exited on its own.
+      const shutdown = at(/\[python-example-extension\] Received SHUTDOWN event\. Exiting\./);
+      expect(shutdown).toBeGreaterThan(lines.findIndex((l) => l.includes(`"requestId": "${second.requestId}"`)));
+    }, 60_000);
+
+    it('delivers Telemetry API events to AWS\'s Python Telemetry API sample (on the python image) for init, two invocations and shutdown, each valid per AWS\'s schema', async () => {
+      received.length = 0;
+      // The sample listens on port 4243, which the process runner's Telemetry test (telemetry.test.ts) binds too.
+      const release = await machineLock('telemetry-sample-port-4243');
+      let run;
+      try {
+        run = await twoInvocations('PythonWithTelemetry');
+      } finally {
+        release();
+      }
+      const { text, first, second } = run;
+      expect(first.value).toEqual({ ok: true, event: { n: 1 } });
+      expect(second.value).toEqual({ ok: true, event: { n: 2 } });
+      // emulate sets AWS_SAM_LOCAL, as SAM does, so the sample listens on 0.0.0.0 (else sandbox.localdomain) and subscribes that.
+      expect(text).toContain('Starting http listener on 0.0.0.0:4243');
+      expect(text).toContain('Extension successfully subscribed to telemetry api OK');
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+      expect(received.length).toBeGreaterThan(10);
+      for (const event of received) {
+        const valid: boolean = validate(event as unknown);
+        expect(valid ? [] : [event.type, validate.errors]).toEqual([]);
+      }
+      const platform = received.filter((e) => e.type.startsWith('platform.')).map((e) => e.type);
+      expect(platform.slice(0, 3)).toEqual(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription']);
+      const order = ['platform.initRuntimeDone', 'platform.initReport', 'platform.start', 'platform.runtimeDone', 'platform.report', 'platform.start', 'platform.runtimeDone', 'platform.report'];
+      expect(platform.filter((t) => order.includes(t))).toEqual(order);
+      const byType = (t: string) => received.filter((e) => e.type === t).map((e) => e.record as Record<string, unknown>);
+      expect(byType('platform.start').map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
+      expect(byType('platform.runtimeDone').map((r) => [r.requestId, r.status])).toEqual([[first.requestId, 'success'], [second.requestId, 'success']]);
+      expect(byType('platform.telemetrySubscription')[0]).toEqual({ name: 'python_example_telemetry_api_extension', state: 'Subscribed', types: ['platform', 'function', 'extension'] });
+      expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining(["function got {'n': 1}", "function got {'n': 2}"]));
+      expect(received.some((e) => e.type === 'extension' && String(e.record).includes('Extension Main'))).toBe(true);
+      // Invoke and shutdown, as the sample logs them: one INVOKE per request, then SHUTDOWN (its last batch dispatched then).
+      const steps = [...text.matchAll(/Extension Main: Handle (Invoke|Shutdown) Event/g)].map((m) => m[1]);
+      expect(steps).toEqual(['Invoke', 'Invoke', 'Shutdown']);
+    }, 60_000);
+  });
 });
