@@ -417,8 +417,9 @@ class Environment implements ExecutionEnvironment {
    */
   private async reset(proc: RuntimeProcess | undefined, reason: 'timeout' | 'failure', background = true): Promise<void> {
     if (!proc) return;
-    // Without extensions: a timed-out runtime is killed before the answer; a failed one is gone already.
-    if (this.api.extensions.count === 0) return reason === 'timeout' ? proc.kill() : undefined;
+    // Without extensions: a timed-out runtime is killed before the answer; a failed one is gone already (but
+    // external extensions that never registered may still hold its environment, e.g. a container: killed too).
+    if (this.api.extensions.count === 0) return reason === 'timeout' || proc.extensionCount ? proc.kill() : undefined;
     const done = (async () => {
       await proc.killRuntime?.();
       await this.shutdownExtensions(proc, reason);

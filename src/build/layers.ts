@@ -1,4 +1,4 @@
-// Layers named by ARN (not in the template): found in a local map or a layer cache folder, unpacked when zipped, or named at start-up.
+// Layers named by ARN (not in the template): found in a local map or a layer cache folder, unpacked when zipped, or named at start-up; template layers whose ContentUri is a .zip, unpacked.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +44,11 @@ function locate(arn: string, sources: LayerSources): { found: string } | { looke
   return found ? { found } : { looked: candidates };
 }
 
+/** A template layer whose content is an archive (its ContentUri a .zip), not a folder. */
+function isArchive(layer: LayerSpec): layer is Extract<LayerSpec, { kind: 'local' }> {
+  return layer.kind === 'local' && /\.(zip|jar)$/i.test(layer.contentDir) && existsSync(layer.contentDir) && !statSync(layer.contentDir).isDirectory();
+}
+
 /** A folder stays as it is; a .zip is unpacked once into the cache (the same bytes give the same folder). */
 function contentDir(found: string, cacheDir: string): string {
   return statSync(found).isDirectory() ? found : unpackArchive(found, cacheDir);
@@ -57,8 +62,10 @@ export function provideLayers(functions: readonly FunctionSpec[], sources: Layer
   const warnings: string[] = [];
   const resolved = new Map<string, LayerSpec>();
   const out = functions.map((fn) => {
-    if (!fn.layers.some((l) => l.kind === 'remote')) return fn;
+    if (!fn.layers.some((l) => l.kind === 'remote' || isArchive(l))) return fn;
     const layers = fn.layers.map((layer): LayerSpec => {
+      // A template layer whose ContentUri is a .zip: unpacked once, as Lambda extracts a layer's archive into /opt.
+      if (isArchive(layer)) return { ...layer, contentDir: unpackArchive(layer.contentDir, sources.cacheDir) };
       if (layer.kind !== 'remote') return layer;
       const known = resolved.get(layer.arn);
       if (known) return known;

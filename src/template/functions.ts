@@ -71,7 +71,8 @@ export function readLayerIndex(entries: ResourceEntry[], ctx: ReaderContext & { 
       const contentDir = localPath(ctx, content, reader.at(key));
       if (contentDir === undefined) continue;
       const spec: LayerSpec = { kind: 'local', logicalId: entry.logicalId, arn, contentDir };
-      ctx.checks.push({ path: contentDir, written: content, at: reader.at(key), expect: 'directory' });
+      // A folder, or a .zip of the layer's content (unpacked at start-up, src/build/layers.ts).
+      ctx.checks.push({ path: contentDir, written: content, at: reader.at(key), expect: 'code' });
       index.byId.set(entry.logicalId, spec);
       index.byArn.set(arn, spec);
     } else if (content === undefined) {

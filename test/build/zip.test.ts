@@ -22,6 +22,25 @@ function tempDir(): string {
 const HANDLER = 'exports.handler = async (event) => ({ zipped: true, event });';
 
 describe('.zip CodeUri', () => {
+  it('keeps the execute bits the archive records (Unix "version made by"), as Lambda does for an extension or a launcher script', () => {
+    const dir = tempDir();
+    const unix = (mode: number) => ({ os: 3, attrs: (0o100000 | mode) << 16 });
+    const archive = path.join(dir, 'layer.zip');
+    writeFileSync(
+      archive,
+      zipSync({
+        'extensions/agent': [strToU8('#!/bin/sh\n'), unix(0o755)],
+        'agent/main.py': [strToU8('print(1)\n'), unix(0o700)],
+        'agent/lib.py': [strToU8('x = 1\n'), unix(0o644)],
+        // Made on another system (no Unix mode): readable, not executable.
+        'README': strToU8('hi'),
+      }),
+    );
+    const out = unpackArchive(archive, path.join(dir, 'cache'));
+    const mode = (name: string) => (statSync(path.join(out, name)).mode & 0o777).toString(8);
+    expect([mode('extensions/agent'), mode('agent/main.py'), mode('agent/lib.py'), mode('README')]).toEqual(['755', '755', '644', '644']);
+  });
+
   it('runs the function from the archive on the process runner, unpacked into the project cache', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'node_modules'));

@@ -1,6 +1,10 @@
 // One container as a RuntimeProcess: its output, how its end is worded, and that kill() leaves nothing behind.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startContainer, type ContainerSpec } from '../../src/runners/docker/container.js';
+import { gatedEntrypoint, gateExitMark } from '../../src/runners/docker/extensions.js';
 import { containerLabels, LABELS } from '../../src/runners/docker/labels.js';
 import { planNetwork } from '../../src/runners/docker/network.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from './helpers.js';
@@ -41,6 +45,50 @@ describe.skipIf(!dockerAvailable)('startContainer', () => {
     expect((await proc.exited).description).toBe(description);
     expect(Buffer.concat(chunks).toString()).toBe(output);
     expect(await ours()).toEqual([]);
+  });
+
+  describe('with an external extension (the gated entrypoint)', () => {
+    // A layer at /opt with one extension that idles until it is killed.
+    const opt = mkdtempSync(join(tmpdir(), 'emulate-gate-opt-'));
+    mkdirSync(join(opt, 'extensions'));
+    writeFileSync(join(opt, 'extensions', 'idle'), '#!/var/lang/bin/node\nsetInterval(() => {}, 1000);\n', { mode: 0o755 });
+    chmodSync(opt, 0o755);
+    chmodSync(join(opt, 'extensions'), 0o755);
+    afterAll(() => rmSync(opt, { recursive: true, force: true }));
+
+    function gated(script: string): ContainerSpec {
+      const spec = nodeContainer(script);
+      const mark = gateExitMark();
+      return { ...spec, entrypoint: gatedEntrypoint(spec.entrypoint!, mark), exitMark: mark, extensions: ['idle'], mounts: [{ source: opt, target: '/opt' }] };
+    }
+
+    it.each([
+      ['exits with a code', 'console.log("bye"); process.exit(3)', 'exit status 3', 'bye\n'],
+      ['dies of a signal', 'console.error("crash"); process.kill(process.pid, "SIGSEGV")', 'signal: segmentation fault', 'crash\n'],
+      ['returns', 'process.stdout.write("done")', 'exit status 0', 'done'],
+      ['is killed by SIGKILL', 'console.log("oom"); process.kill(process.pid, "SIGKILL")', 'signal: killed', 'oom\n'],
+    ])('reports a runtime that %s in the same words and output, while the container stays up for the extension until kill()', async (_label, script, description, output) => {
+      const chunks: Buffer[] = [];
+      const proc = await startContainer(docker, gated(script), (chunk, extension) => {
+        if (!extension) chunks.push(chunk);
+      });
+      let extensionGone = false;
+      void proc.extensionsGone!.then(() => (extensionGone = true));
+      try {
+        proc.gate!.open();
+        expect((await proc.exited).description).toBe(description);
+        expect(Buffer.concat(chunks).toString()).toBe(output);
+        // The runtime is gone; its extension still runs in the container (for its SHUTDOWN) until the container is killed.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(extensionGone).toBe(false);
+        expect((await ours()).map((c) => c.Id)).toEqual([proc.id]);
+      } finally {
+        await proc.kill();
+      }
+      await proc.extensionsGone;
+      await proc.removed;
+      expect(await ours()).toEqual([]);
+    });
   });
 
   it('kills a running container as "signal: killed" and removes it before kill() resolves', async () => {

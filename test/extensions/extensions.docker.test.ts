@@ -1,8 +1,8 @@
-// Extensions on the Docker runner: a layer's extension and AWS's Node.js sample extension (unchanged, built into an image) through init, two invocations and shutdown; faulty extensions.
+// Extensions on the Docker runner: AWS's Node.js sample extension (unchanged) built into an image, a layer's extension through init, two invocations and shutdown, a crashed runtime's extension getting SHUTDOWN failure; faulty extensions.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
@@ -16,31 +16,18 @@ const TEMPLATE = join(FIXTURES, 'docker', 'template.yaml');
 const SAMPLES_IMAGE = 'emulate-test/extension-samples:20';
 
 /**
- * AWS's sample launchers are bash scripts calling basename, and its index.js starts with `#!/usr/bin/env node`:
- * the real nodejs base image has bash and coreutils, the stand-in has only sh and node. This image adds the
- * host's bash, env and basename to the stand-in, and AWS's sample (unchanged) at /opt, as an image would ship it.
+ * AWS's Node.js sample (unchanged) built into an image at /opt, as an image ships extensions: the extensions are read
+ * from the image, not from layers (samples.docker.test.ts runs the samples as layers). The stand-in has the bash,
+ * env and basename the sample's launcher needs, as the real base image has.
  */
 function buildSamplesImage(): void {
   const ctx = mkdtempSync(join(tmpdir(), 'emulate-ext-image-'));
   try {
-    const binaries = ['/bin/bash', '/usr/bin/env', '/usr/bin/basename'].map((b) => realpathSync(b));
-    const libs = new Set<string>();
-    for (const bin of binaries) {
-      for (const m of execFileSync('ldd', [bin], { encoding: 'utf8' }).matchAll(/(?:=>\s+)?(\/\S+)\s+\(0x/g)) libs.add(m[1]!);
-    }
-    const copy = (from: string, to: string) => {
-      mkdirSync(dirname(join(ctx, 'root', to)), { recursive: true });
-      cpSync(realpathSync(from), join(ctx, 'root', to));
-    };
-    copy('/bin/bash', '/bin/bash');
-    copy('/usr/bin/env', '/usr/bin/env');
-    copy('/usr/bin/basename', '/usr/bin/basename');
-    for (const lib of libs) copy(lib, lib);
     mkdirSync(join(ctx, 'opt', 'extensions'), { recursive: true });
     cpSync(join(FIXTURES, 'layer', 'extensions', 'nodejs-example-extension'), join(ctx, 'opt', 'extensions', 'nodejs-example-extension'));
     cpSync(join(FIXTURES, 'layer', 'nodejs-example-extension'), join(ctx, 'opt', 'nodejs-example-extension'), { recursive: true });
     cpSync(join(FIXTURES, 'docker', 'fn'), join(ctx, 'fn'), { recursive: true });
-    writeFileSync(join(ctx, 'Dockerfile'), ['FROM public.ecr.aws/lambda/nodejs:20', 'COPY root/ /', 'COPY opt/ /opt/', 'COPY fn/ /var/task/', 'CMD ["index.handler"]', ''].join('\n'));
+    writeFileSync(join(ctx, 'Dockerfile'), ['FROM public.ecr.aws/lambda/nodejs:20', 'COPY opt/ /opt/', 'COPY fn/ /var/task/', 'CMD ["index.handler"]', ''].join('\n'));
     execFileSync('chmod', ['-R', 'a+rX', ctx]);
     execFileSync('docker', ['build', '-q', '--network', 'host', '-t', SAMPLES_IMAGE, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
   } finally {
@@ -147,6 +134,42 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(shutdowns.map((e) => e.shutdownReason)).toEqual(['timeout']);
     expect(shutdowns[0]!.deadlineMs).toBeGreaterThan(answeredAt + 1_000);
     expect(shutdowns[0]!.deadlineMs).toBeLessThanOrEqual(answeredAt + 2_100);
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('gives the extensions SHUTDOWN reason failure (2 s on) when the runtime crashes, answers as Lambda does, then starts afresh and leaves no container', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    let crashed, after;
+    let answeredAt = 0;
+    try {
+      crashed = await emu.invoke('CrashesWithEvents', { crash: true });
+      answeredAt = Date.now();
+      expect(crashed.ok).toBe(false);
+      expect(crashed.value).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${crashed.requestId} Error: Runtime exited with error: exit status 7` });
+      expect(crashed.log).toContain('crashing now');
+      expect(crashed.log).not.toContain('emulate-runtime-exited');
+      // The next invocation waits for the reset (SHUTDOWN, then the container killed) and gets a fresh environment.
+      after = await emu.invoke('CrashesWithEvents', { n: 2 });
+      expect(after.value).toEqual({ ok: true, event: { n: 2 } });
+      expect(after.initDurationMs).toBeGreaterThan(0);
+    } finally {
+      await emu.close();
+    }
+    const all = text(logs);
+    expect(all).not.toContain('emulate-runtime-exited');
+    const events = [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as { eventType: string; requestId?: string; shutdownReason?: string; deadlineMs: number });
+    expect(events.map((e) => e.eventType)).toEqual(['INVOKE', 'SHUTDOWN', 'INVOKE', 'SHUTDOWN']);
+    expect(events[0]!.requestId).toBe(crashed.requestId);
+    // The crashed runtime's extension got SHUTDOWN reason failure with Lambda's 2 s, after the caller had its answer.
+    expect(events[1]!.shutdownReason).toBe('failure');
+    expect(events[1]!.deadlineMs).toBeGreaterThan(answeredAt + 1_000);
+    expect(events[1]!.deadlineMs).toBeLessThanOrEqual(answeredAt + 2_100);
+    expect(events[2]!.requestId).toBe(after.requestId);
+    expect(events[3]!.shutdownReason).toBe('spindown');
+    // The error lines and REPORT of the crashed invocation, as without extensions.
+    expect(all).toContain(`RequestId: ${crashed.requestId} Error: Runtime exited with error: exit status 7\nRuntime.ExitError\n`);
+    expect(all).toMatch(new RegExp(`REPORT RequestId: ${crashed.requestId}\\t`));
     expect(await ourContainers()).toEqual([]);
   }, 60_000);
 

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+import { machineLock } from '../helpers/machine-lock.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../fixtures/extensions/template.yaml', import.meta.url));
 const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
@@ -43,6 +44,9 @@ describe('the Telemetry API', () => {
 
   it('delivers platform, function and extension events of init, two invocations and shutdown to AWS\'s sample subscriber, each valid per AWS\'s schema', async () => {
     const logs: FunctionLogChunk[] = [];
+    // The sample listens on port 4243, which the Docker runner's run of it (samples.docker.test.ts) binds too.
+    const release = await machineLock('telemetry-sample-port-4243');
+    onTestFinished(release);
     const emu = await createEmulator({ template: TEMPLATE, runner: 'process', logLevel: 'silent', lambdaPort: false, requestIds: 'sequential', envVars: join(dir, 'env.json'), onFunctionOutput: (c) => logs.push(c) });
     let first, second;
     try {

@@ -7,7 +7,7 @@ import { emuError } from '../../core/errors.js';
 import type { ExitInfo, RuntimeProcess } from '../../core/environment.js';
 import { describeExit } from '../exit.js';
 import { describeDockerError, type DockerClient } from './client.js';
-import { execExtension, openGate, type ExtensionExec } from './extensions.js';
+import { execExtension, exitMarkFilter, openGate, type ExtensionExec } from './extensions.js';
 import { removeContainer } from './labels.js';
 import type { NetworkPlan } from './network.js';
 
@@ -45,6 +45,8 @@ export interface ContainerSpec {
    * gated (extensions.ts gatedEntrypoint): it waits for a line on stdin before running the runtime.
    */
   extensions?: readonly string[];
+  /** With extensions: the mark the gate tags its line with when the runtime ends (extensions.ts gateExitMark). */
+  exitMark?: string;
 }
 
 /** A container as a RuntimeProcess, plus its id for tests and logs. */
@@ -52,6 +54,8 @@ export interface ContainerProcess extends RuntimeProcess {
   readonly id: string;
   /** With extensions: the started extensions, and how to let the gated runtime start. */
   readonly gate?: { extensions: readonly ExtensionExec[]; open(): void };
+  /** Resolves once the container is gone; with extensions it outlives the runtime (whose end `exited` reports). */
+  readonly removed: Promise<void>;
 }
 
 /** Lambda's limits inside an execution environment: 1,024 processes/threads and 1,024 open files. */
@@ -233,13 +237,17 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
     container = await docker.createContainer({ _query: spec.platform ? { platform: spec.platform } : {}, _body: options } as unknown as ContainerCreateOptions);
     const output = await container.attach({ stream: true, stdout: true, stderr: true });
     const outputEnded = streamEnd(output);
-    const sink = { write: (chunk: Buffer) => (onOutput(chunk), true) } as unknown as NodeJS.WritableStream;
-    docker.modem.demuxStream(output, sink, sink);
     const names = spec.extensions ?? [];
+    const forward = (chunk: Buffer) => onOutput(chunk);
+    // With extensions the gate reports the runtime's end on both streams (the container lives on for the extensions' SHUTDOWN).
+    const marks = names.length > 0 && spec.exitMark ? [exitMarkFilter(spec.exitMark, forward), exitMarkFilter(spec.exitMark, forward)] : undefined;
+    const sink = (filter?: { write(chunk: Buffer): void }) => ({ write: (chunk: Buffer) => ((filter ? filter.write(chunk) : onOutput(chunk)), true) }) as unknown as NodeJS.WritableStream;
+    docker.modem.demuxStream(output, sink(marks?.[0]), sink(marks?.[1]));
     if (names.length > 0) stdin = (await container.attach({ stream: true, stdin: true, hijack: true })) as Duplex;
     const waiting = await waitForRemoval(docker, container.id);
     await container.start();
-    const proc = running(docker, container, outputEnded, waiting);
+    const gateStdin = stdin;
+    const proc = running(docker, container, outputEnded, waiting, marks && runtimeEnd(marks[0]!.status, marks[1]!.status), gateStdin && (() => gateStdin.destroy()));
     if (!stdin) return proc;
     const user = spec.sandbox ? spec.user : undefined;
     const extensions: ExtensionExec[] = [];
@@ -270,26 +278,53 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
   }
 }
 
-function running(docker: DockerClient, container: Container, outputEnded: Promise<void>, waiting: NodeJS.ReadableStream): ContainerProcess {
+/** The gate's exit status once both streams have shown its line (the second at most OUTPUT_DRAIN_MS after the first). */
+async function runtimeEnd(stdout: Promise<number | null>, stderr: Promise<number | null>): Promise<number | null> {
+  const first = await Promise.race([stdout, stderr]);
+  await bounded(Promise.all([stdout, stderr]).then(() => undefined), OUTPUT_DRAIN_MS);
+  return first;
+}
+
+/**
+ * The started container as a RuntimeProcess. Without extensions the runtime is the container's process: its end
+ * is the container's. With extensions (`runtimeEnded`, from the gate's line) the runtime's end is reported as it
+ * happens, in the same words, while the container stays up until killed; `closeStdin` ends the gate's hold.
+ */
+function running(
+  docker: DockerClient,
+  container: Container,
+  outputEnded: Promise<void>,
+  waiting: NodeJS.ReadableStream,
+  runtimeEnded?: Promise<number | null>,
+  closeStdin?: () => void,
+): ContainerProcess {
   let alive = true;
+  let runtimeAlive = true;
   const memoryFile = peakMemoryFile(container.id);
-  const exited = statusCodeOf(waiting).then(async (status) => {
+  const containerExit = statusCodeOf(waiting).then(async (status) => {
     alive = false;
+    closeStdin?.();
     // Everything the runtime wrote before it ended belongs to the invocation that saw it end.
     await bounded(outputEnded, OUTPUT_DRAIN_MS);
     if (status === null) await removeContainer(docker, container.id).catch(() => {});
-    return describeContainerExit(status);
+    return status;
+  });
+  const status = runtimeEnded ? Promise.race([runtimeEnded, containerExit]) : containerExit;
+  const exited = status.then((code) => {
+    runtimeAlive = false;
+    return describeContainerExit(code);
   });
   return {
     id: container.id,
     exited,
+    removed: containerExit.then(() => undefined),
     async kill() {
       if (alive) {
         // A kill the daemon refuses for another reason than "already gone" still must not leave the container behind.
         await container.kill({ signal: 'SIGKILL' }).catch(ignoreGone).catch(() => removeContainer(docker, container.id).catch(() => {}));
       }
-      await exited;
+      await Promise.all([exited, containerExit]);
     },
-    maxMemoryUsedMb: () => (alive ? readPeakMb(memoryFile) : undefined),
+    maxMemoryUsedMb: () => (alive && runtimeAlive ? readPeakMb(memoryFile) : undefined),
   };
 }

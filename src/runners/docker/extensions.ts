@@ -3,7 +3,9 @@
 // The AWS base images start the runtime directly when AWS_LAMBDA_RUNTIME_API is set (/lambda-entrypoint.sh);
 // in Lambda it is the platform (rapid) that starts /opt/extensions/* first, waits for them to register and
 // only then starts the runtime. The emulator plays rapid here: the container's command waits on stdin, the
-// extensions are exec'd into the container, and a line on stdin lets the image's own entrypoint run.
+// extensions are exec'd into the container, and a line on stdin lets the image's own entrypoint run, as the
+// gate's child: the gate reports the runtime's end and holds the container for the extensions' SHUTDOWN.
+import { randomUUID } from 'node:crypto';
 import type { Container } from 'dockerode';
 import type { ExitInfo } from '../../core/environment.js';
 import type { DockerClient } from './client.js';
@@ -12,12 +14,58 @@ import { removeContainer } from './labels.js';
 /** Where Lambda looks for external extensions (from the layers, or built into an image). */
 export const EXTENSIONS_DIR = '/opt/extensions';
 
-/** Holds the runtime back until a line arrives on stdin, then runs the image's entrypoint and command. */
-const GATE_SCRIPT = 'read -r _ || true; exec "$@" </dev/null';
+/**
+ * Holds the runtime back until a line arrives on stdin, then runs the image's entrypoint and command as its child.
+ * When the runtime ends, the gate writes `<mark> <status>` (sh's `$?`: the code, or 128+N for signal N, as an init
+ * reports it) to stdout and stderr, and keeps the container, and so the extensions, alive until stdin closes or the
+ * emulator kills it: in Lambda a crashed runtime's extensions still get SHUTDOWN, reason FAILURE ("error condition"),
+ * within the 2,000 ms Shutdown phase of a function with external extensions (docs: runtimes-extensions-api.html, "Shutdown phase"). A foreground child, not `&`: a background job of a
+ * non-interactive shell would start with SIGINT and SIGQUIT ignored. The runtime gets the container's stdout and
+ * stderr as it would from `exec`.
+ */
+const GATE_SCRIPT = [
+  'm=$1; shift; read -r _ || true',
+  // The shell's own stderr is /dev/null while it waits, or it would add "Killed" to the output of a runtime killed
+  // by a signal (bash and dash both print it); the runtime (a subshell that execs it) gets the real one.
+  'exec 3>&2 2>/dev/null; ( exec 2>&3 3>&-; exec "$@" ) </dev/null; s=$?; exec 2>&3 3>&-',
+  'printf \'%s %s\\n\' "$m" "$s"; printf \'%s %s\\n\' "$m" "$s" >&2',
+  'read -r _ || true; exit "$s"',
+].join('; ');
 
-/** The container's entrypoint with the gate in front of the image's own. */
-export function gatedEntrypoint(entrypoint: readonly string[]): string[] {
-  return ['/bin/sh', '-c', GATE_SCRIPT, 'emulate-extensions-gate', ...entrypoint];
+/** The container's entrypoint with the gate in front of the image's own; `mark` tags the gate's exit line (gateExitMark). */
+export function gatedEntrypoint(entrypoint: readonly string[], mark: string): string[] {
+  return ['/bin/sh', '-c', GATE_SCRIPT, 'emulate-extensions-gate', mark, ...entrypoint];
+}
+
+/** A mark for the gate's exit line that no function prints by chance. */
+export function gateExitMark(): string {
+  return `emulate-runtime-exited-${randomUUID()}`;
+}
+
+/**
+ * Takes the gate's `<mark> <status>` line out of one output stream (stdout or stderr) and passes the rest on;
+ * `status` resolves with the runtime's exit status once the line has come. Everything the runtime wrote to the
+ * stream came before it, so once both streams have shown it the runtime's output is complete.
+ */
+export function exitMarkFilter(mark: string, forward: (chunk: Buffer) => void): { write(chunk: Buffer): void; status: Promise<number | null> } {
+  const needle = Buffer.from(`${mark} `);
+  let found = false;
+  let resolve!: (status: number | null) => void;
+  const status = new Promise<number | null>((r) => (resolve = r));
+  return {
+    status,
+    write(chunk) {
+      const at = found ? -1 : chunk.indexOf(needle);
+      if (at < 0) return forward(chunk);
+      found = true;
+      const eol = chunk.indexOf(0x0a, at);
+      const end = eol < 0 ? chunk.length : eol + 1;
+      const code = Number.parseInt(chunk.toString('latin1', at + needle.length, end), 10);
+      resolve(Number.isFinite(code) ? code : null);
+      if (at > 0) forward(chunk.subarray(0, at));
+      if (end < chunk.length) forward(chunk.subarray(end));
+    },
+  };
 }
 
 /** One extension started in a container. */
@@ -104,8 +152,7 @@ function execExit(code: number | null): ExitInfo {
   return { code, signal: null, description: `exit status ${code}` };
 }
 
-/** Sends the line that lets the gated runtime start, and closes the container's stdin. */
+/** Sends the line that lets the gated runtime start; stdin stays open, as the gate holds the container until it closes. */
 export function openGate(stdin: NodeJS.WritableStream): void {
   stdin.write('\n');
-  stdin.end();
 }

@@ -14,7 +14,7 @@ import { debugContainer, type ContainerDebug } from './debug.js';
 import { assertDockerReachable, createDockerClient, type DockerClient } from './client.js';
 import { findExtensions, registeredOrExited } from '../extensions.js';
 import { startContainer, type ContainerProcess, type ContainerSpec } from './container.js';
-import { gatedEntrypoint, imageExtensions } from './extensions.js';
+import { gatedEntrypoint, gateExitMark, imageExtensions } from './extensions.js';
 import { baseImageFor, dockerPlatform, lambdaArchitecture, RUNTIME_IMAGES } from './images.js';
 import { containerLabels, EMULATOR_INSTANCE } from './labels.js';
 import { prepareLayers } from './layers.js';
@@ -104,6 +104,12 @@ function codeMount(fn: FunctionSpec): { dir: string; dispose(): void } {
   }
 }
 
+/** A spec's extensions, with the gate in front of the image's entrypoint. */
+function gated(extensions: string[], entrypoint: string[]): Pick<ContainerSpec, 'extensions' | 'entrypoint' | 'exitMark'> {
+  const mark = gateExitMark();
+  return { extensions, entrypoint: gatedEntrypoint(entrypoint, mark), exitMark: mark };
+}
+
 /** Warns when the code directory is missing, or when the sandbox user will not be able to read it (Lambda would refuse too). */
 function checkCode(dir: string, fn: FunctionSpec, sandbox: boolean, logger: Logger): void {
   try {
@@ -179,6 +185,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     // Extensions built into the image (its /opt/extensions) start before the runtime, as Lambda starts them.
     const extensions = await imageExtensions(docker, name, base.labels, platform);
     const entrypoint = config.entryPoint ?? (extensions.length ? asList(info.Config?.Entrypoint) : undefined);
+    const mark = gateExitMark();
     const command = extensions.length ? (config.command ?? info.Config?.Cmd ?? []) : cmd;
     if (extensions.length) logger.debug({ fn: fn.functionName, extensions }, 'image has external extensions');
     return {
@@ -190,8 +197,8 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         env,
         mounts: [],
         ...(command ? { cmd: command } : {}),
-        ...(entrypoint ? { entrypoint: extensions.length ? gatedEntrypoint(entrypoint) : entrypoint } : {}),
-        ...(extensions.length ? { extensions } : {}),
+        ...(entrypoint ? { entrypoint: extensions.length ? gatedEntrypoint(entrypoint, mark) : entrypoint } : {}),
+        ...(extensions.length ? { extensions, exitMark: mark } : {}),
         ...(config.workingDirectory ? { workingDir: config.workingDirectory } : {}),
       },
       dispose: () => {},
@@ -225,7 +232,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         mounts: [{ source: code.dir, target: TASK_ROOT }, ...(layers.source ? [{ source: layers.source, target: '/opt' }] : []), ...(debug?.mounts ?? [])],
         // The base image's /lambda-entrypoint.sh takes the handler as its only argument (rie.md §8).
         cmd: [fn.handler ?? ''],
-        ...(extensions.length ? { extensions, entrypoint: gatedEntrypoint(asList(info.Config?.Entrypoint) ?? ['/lambda-entrypoint.sh']) } : {}),
+        ...(extensions.length ? gated(extensions, asList(info.Config?.Entrypoint) ?? ['/lambda-entrypoint.sh']) : {}),
       },
       dispose,
     };
@@ -270,7 +277,8 @@ export async function dockerLaunch(fn: FunctionSpec, options: DockerRunnerOption
       throw emuError('EMU_ENV_LAUNCH_FAILED', `the Docker runner of function ${fn.functionName} is closed`);
     }
     running.add(proc);
-    void proc.exited.then(() => running.delete(proc));
+    // With extensions the container outlives the runtime (for their SHUTDOWN): it is tracked until it is gone.
+    void proc.removed.then(() => running.delete(proc));
     options.logger.debug({ fn: fn.functionName, container: proc.id.slice(0, 12), image: prepared.imageName }, 'container started');
     return proc;
   }) as Launch as DockerLaunch;
