@@ -14,6 +14,12 @@ import { removeContainer } from './labels.js';
 /** Where Lambda looks for external extensions (from the layers, or built into an image). */
 export const EXTENSIONS_DIR = '/opt/extensions';
 
+/** Where the gate writes the runtime's pid (the container's /tmp, as Lambda's is writable). */
+const RUNTIME_PID_FILE = '/tmp/.emulate-runtime-pid';
+
+/** Run in the container (shell builtins only): kills the gated runtime, leaving the extensions and the container up. */
+export const KILL_RUNTIME_COMMAND = ['/bin/sh', '-c', `read -r p <${RUNTIME_PID_FILE} && kill -KILL "$p"`];
+
 /**
  * Holds the runtime back until a line arrives on stdin, then runs the image's entrypoint and command as its child.
  * When the runtime ends, the gate writes `<mark> <status>` (sh's `$?`: the code, or 128+N for signal N, as an init
@@ -27,7 +33,8 @@ const GATE_SCRIPT = [
   'm=$1; shift; read -r _ || true',
   // The shell's own stderr is /dev/null while it waits, or it would add "Killed" to the output of a runtime killed
   // by a signal (bash and dash both print it); the runtime (a subshell that execs it) gets the real one.
-  'exec 3>&2 2>/dev/null; ( exec 2>&3 3>&-; exec "$@" ) </dev/null; s=$?; exec 2>&3 3>&-',
+  // The runtime's pid goes to RUNTIME_PID_FILE (read by the subshell itself from /proc/self) so that a reset can kill it alone.
+  `exec 3>&2 2>/dev/null; ( exec 2>&3 3>&-; read -r p _ </proc/self/stat && echo "$p" >${RUNTIME_PID_FILE} 2>/dev/null; exec "$@" ) </dev/null; s=$?; exec 2>&3 3>&-`,
   'printf \'%s %s\\n\' "$m" "$s"; printf \'%s %s\\n\' "$m" "$s" >&2',
   'read -r _ || true; exit "$s"',
 ].join('; ');
