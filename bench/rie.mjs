@@ -1,9 +1,12 @@
 // Benchmark of `emulate rie`: sequential warm invocations of a trivial handler under the real aws-lambda-ric,
 // beside the two transport costs no emulator can avoid, measured in the same run: a bare HTTP round trip and
-// the RIC's own loop against a minimal Runtime API stub. Overhead = emulate p50 − both baselines.
+// the RIC's own loop against a minimal Runtime API stub. Overhead = emulate p50 − both baselines. With RIE_BIN, the
+// real aws-lambda-rie runs the same runtime; every setup is measured in alternating rounds (BENCH_ROUNDS, default 5),
+// each of BENCH_COUNT invocations, and the p50 ratio is given as the median and range over rounds.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { fmt, sequential, startProcess } from './lib.mjs';
+import { loadavg } from 'node:os';
+import { fmt, measureTree, median, sequential, startBurner, startProcess } from './lib.mjs';
 import { ensureRic } from '../fixtures/ric/install.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -12,6 +15,7 @@ const RIC = `${ROOT}fixtures/ric/node_modules/aws-lambda-ric/index.mjs`;
 const TASK_ROOT = `${ROOT}fixtures/bench`;
 const INVOKE = '/2015-03-31/functions/function/invocations';
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
 
@@ -87,57 +91,84 @@ function ricEnv(runtimeApi) {
   };
 }
 
-/** The product: `emulate rie -- node <ric>` with a trivial handler. */
-async function emulateRie() {
+/** The product: `emulate rie -- node <ric>` with a trivial handler; `dist` picks another build (a baseline). */
+async function startEmulateRie(dist = `${ROOT}dist`) {
   const proc = await startProcess(
     process.execPath,
-    [CLI, 'rie', '--runtime-interface-emulator-address', '127.0.0.1:0', '--runtime-api-address', '127.0.0.1:0', '--', 'node', RIC],
+    [`${dist}/src/cli/main.js`, 'rie', '--runtime-interface-emulator-address', '127.0.0.1:0', '--runtime-api-address', '127.0.0.1:0', '--', 'node', RIC],
     { env: ricEnv(), cwd: ROOT, ready: /Listening on (\S+)/ },
   );
-  try {
-    return await sequential(`http://${proc.match[1]}`, { path: INVOKE, count: COUNT });
-  } finally {
-    await proc.stop();
-  }
+  return { ...proc, origin: `http://${proc.match[1]}` };
 }
 
-/** An aws-lambda-rie binary given in RIE_BIN, run the same way, for a side-by-side figure. */
-async function realRie() {
-  const bin = process.env.RIE_BIN;
-  if (!bin) return undefined;
+/** An aws-lambda-rie binary given in RIE_BIN (bench/rie-bin/build.sh builds one), run the same way. */
+async function startRealRie(bin) {
   const port = 18080 + Math.floor(Math.random() * 1000);
   const proc = await startProcess(bin, ['--runtime-interface-emulator-address', `127.0.0.1:${port}`, '--runtime-api-address', `127.0.0.1:${port + 1}`, 'node', RIC, 'trivial.handler'], {
     env: { ...ricEnv(), LOG_LEVEL: 'info' },
     cwd: ROOT,
     ready: /exec '/,
   });
-  try {
-    return await sequential(`http://127.0.0.1:${port}`, { path: INVOKE, count: COUNT });
-  } finally {
-    await proc.stop();
-  }
+  return { ...proc, origin: `http://127.0.0.1:${port}` };
+}
+
+/** One round against a running emulator: COUNT sequential invocations, with its process tree's CPU and context switches. */
+async function round(proc) {
+  const m = await measureTree(proc.pid, () => sequential(proc.origin, { path: INVOKE, count: COUNT }));
+  return { ...m.result, cpuUs: (m.cpu / (COUNT + 100)) * 1e6, switches: (m.voluntary + m.involuntary) / (COUNT + 100) };
 }
 
 export async function benchRie() {
   await ensureRic();
-  const http = await bareHttp();
-  const loop = await ricLoop();
-  const emu = await emulateRie();
-  const rie = await realRie();
-  const overhead = emu.p50 - http.p50 - loop.p50;
-  const rows = [
-    ['bare HTTP round trip (baseline)', http],
-    ['aws-lambda-ric loop vs. stub Runtime API (baseline)', loop],
-    ['emulate rie + aws-lambda-ric', emu],
-    ...(rie ? [['aws-lambda-rie (RIE_BIN) + aws-lambda-ric', rie]] : []),
+  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const burner = process.env.BENCH_BURNER === '1' ? startBurner() : undefined;
+  const setups = [
+    { name: 'emulate rie + aws-lambda-ric', start: () => startEmulateRie() },
+    // BENCH_BASELINE_DIST=<dist>[,<dist>...] adds other builds of emulate, for before/after side by side.
+    ...(process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).map((dist) => ({ name: `emulate rie baseline (${dist})`, start: () => startEmulateRie(dist) })),
+    ...(process.env.RIE_BIN ? [{ name: 'aws-lambda-rie (RIE_BIN) + aws-lambda-ric', start: () => startRealRie(process.env.RIE_BIN), rie: true }] : []),
   ];
+  const baselines = [
+    { name: 'bare HTTP round trip (baseline)', run: bareHttp, rounds: [] },
+    { name: 'aws-lambda-ric loop vs. stub Runtime API (baseline)', run: ricLoop, rounds: [] },
+  ];
+  const running = [];
+  try {
+    for (const s of setups) running.push({ ...s, proc: await s.start(), rounds: [] });
+    // Alternating rounds (baselines, emulate, [baseline builds], RIE, baselines, emulate, ...): a change in the
+    // machine's load touches every setup alike; each round gives one p50 ratio.
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const b of baselines) b.rounds.push(await b.run());
+      for (const s of running) s.rounds.push(await round(s.proc));
+    }
+  } finally {
+    burner?.stop();
+    await Promise.all(running.map((s) => s.proc.stop()));
+  }
+  const med = (s, key) => median(s.rounds.map((r) => r[key]));
+  const [emu] = running;
+  const rie = running.find((s) => s.rie);
+  const [http, loop] = baselines;
+  const ratio = (a, b, key, label) => {
+    const each = a.rounds.map((r, i) => r[key] / b.rounds[i][key]);
+    return `${label} = ${fmt(median(each), 2)}× median (range ${fmt(Math.min(...each), 2)}–${fmt(Math.max(...each), 2)}× over ${each.length} rounds)`;
+  };
+  const overhead = med(emu, 'p50') - med(http, 'p50') - med(loop, 'p50');
   return {
-    title: `emulate rie: ${COUNT} sequential warm invocations of a trivial Node handler`,
-    header: ['setup', 'p50 ms', 'p99 ms', 'invocations/s'],
-    rows: rows.map(([name, r]) => [name, fmt(r.p50), fmt(r.p99), fmt(r.perSecond, 0)]),
+    title: `emulate rie: ${ROUNDS} alternating rounds × ${COUNT} sequential warm invocations of a trivial Node handler${burner ? ', with a CPU burner' + (burner.pinned ? ' pinned to core 0' : '') : ''}`,
+    header: ['setup', 'p50 ms', 'p99 ms', 'invocations/s', 'CPU µs/invocation', 'ctx switches/invocation'],
+    rows: [
+      ...baselines.map((b) => [b.name, fmt(med(b, 'p50')), fmt(med(b, 'p99')), fmt(med(b, 'perSecond'), 0), '', '']),
+      ...running.map((s) => [s.name, fmt(med(s, 'p50')), fmt(med(s, 'p99')), fmt(med(s, 'perSecond'), 0), fmt(med(s, 'cpuUs'), 0), fmt(med(s, 'switches'), 1)]),
+    ],
     notes: [
-      `emulate overhead at p50 = ${fmt(emu.p50)} − ${fmt(http.p50)} − ${fmt(loop.p50)} = ${fmt(overhead)} ms (target < 1 ms)`,
-      ...(rie ? [`throughput ratio emulate / aws-lambda-rie = ${fmt(emu.perSecond / rie.perSecond, 2)}×`] : ['aws-lambda-rie not measured (set RIE_BIN to a binary to add it)']),
+      `load average at the start: ${load}`,
+      `emulate overhead at p50 = ${fmt(med(emu, 'p50'))} − ${fmt(med(http, 'p50'))} − ${fmt(med(loop, 'p50'))} = ${fmt(overhead)} ms (medians of rounds; target < 1 ms)`,
+      ...running.slice(1, rie ? -1 : undefined).map((b) => ratio(emu, b, 'p50', `p50 emulate / ${b.name}`)),
+      ...(rie
+        ? [ratio(emu, rie, 'p50', 'p50 emulate / aws-lambda-rie'), 'target (issue 22): p50 ratio ≤ 0.8×']
+        : ['aws-lambda-rie not measured (set RIE_BIN to a binary to add it; bench/rie-bin/build.sh builds one)']),
+      'CPU and context switches are the emulator\'s process tree (emulator and runtime), per invocation, median of rounds',
     ],
   };
 }

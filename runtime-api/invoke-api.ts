@@ -227,7 +227,8 @@ function sendResult(res: ServerResponse, frontEnd: FrontEnd, result: InvokeResul
   };
   const contentType = frontEnd.contentTypeOf(result.payload);
   if (contentType) headers['Content-Type'] = contentType;
-  // Both flag every failed invocation (newer RIE builds set it too, as the rie tests pin).
+  // Both flag every failed invocation, as Lambda. aws-lambda-rie's classic path does not (README, differences row 3;
+  // checked against a build of its source, bench/rie-bin/build.sh); its AWS_LAMBDA_MAX_CONCURRENCY path does.
   if (!result.ok) headers[INVOKE_HEADER.functionError] = 'Unhandled';
   if (tail) headers[INVOKE_HEADER.logResult] = logTail(result.log);
   res.writeHead(200, headers);

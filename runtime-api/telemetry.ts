@@ -209,6 +209,8 @@ export class TelemetryApi {
 
   /** A platform event, stamped now. */
   platform(event: PlatformEvent): void {
+    // Nobody to hear it (no subscription, init over): skip the event, as publish() would drop it anyway.
+    if (!this.active) return;
     this.publish('platform', { time: new Date().toISOString(), type: event.type, record: event.record });
   }
 

@@ -36,14 +36,44 @@ export function closeServer(server: Server): Promise<void> {
  * Reads a request body to its end, counting every byte but keeping at most `limit`: an oversized body
  * is drained (so the client hears the answer) and comes back without `body`, with its full size.
  */
-export async function readCapped(req: IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? { size } : { body: Buffer.concat(chunks, size), size };
+export function readCapped(req: IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
+  // 'data'/'end' listeners rather than `for await`: the async iterator costs a stream wrapper and promises per
+  // request, measurable on the invoke path (bench/rie.mjs, BENCHMARKS.md issue 22). Failures reject as before.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    };
+    const onEnd = () => {
+      ended = true;
+      cleanup();
+      resolve(size > limit ? { size } : { body: Buffer.concat(chunks, size), size });
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      if (ended) return;
+      cleanup();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    if (req.readableEnded) return resolve({ body: Buffer.alloc(0), size: 0 });
+    if (req.destroyed) return onClose();
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+  });
 }
 
 /**
