@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
+import { telemetrySchema } from '../helpers/telemetry.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
 const TEMPLATE = join(FIXTURES, 'docker', 'template.yaml');
@@ -234,8 +234,7 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(all).toMatch(/\[telemetry\] subscribed 200 http:\/\/sandbox\.localdomain:\d+\//);
     const line = all.split('\n').find((l) => l.startsWith('[telemetry-received] '))!;
     const received = JSON.parse(line.slice('[telemetry-received] '.length)) as Array<{ type: string; record: Record<string, unknown> | string }>;
-    const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(telemetrySchema);
     expect(received.length).toBeGreaterThan(10);
     for (const event of received) {
       const valid: boolean = validate(event as unknown);

@@ -1,20 +1,19 @@
 // AWS's sample extensions, unchanged, as template layers on the Docker runner: the Node.js example on the nodejs stand-in, the Python example and the Python Telemetry API sample on the python stand-in; init, two invocations and shutdown, in order.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePythonStandIn } from '../../fixtures/docker/stand-in/build.mjs';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
 import { machineLock } from '../helpers/machine-lock.js';
+import { expectSampleTelemetry, type TelemetryEvent } from '../helpers/telemetry.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./telemetry-event.schema.json', import.meta.url)), 'utf8')) as object;
 
 /**
  * What `pip3 install -r requirements.txt -t .` puts beside the Python samples (their READMEs' step), taken from the
@@ -129,12 +128,6 @@ async function ourContainers(): Promise<string[]> {
   return list.filter((c) => c.Labels[LABELS.instance] === EMULATOR_INSTANCE).map((c) => c.Id);
 }
 
-interface TelemetryEvent {
-  time: string;
-  type: string;
-  record: Record<string, unknown> | string;
-}
-
 describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Docker runner', () => {
   let dir: string;
   let server: Server;
@@ -245,22 +238,7 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
       // emulate sets AWS_SAM_LOCAL, as SAM does, so the sample listens on 0.0.0.0 (else sandbox.localdomain) and subscribes that.
       expect(text).toContain('Starting http listener on 0.0.0.0:4243');
       expect(text).toContain('Extension successfully subscribed to telemetry api OK');
-      const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-      expect(received.length).toBeGreaterThan(10);
-      for (const event of received) {
-        const valid: boolean = validate(event as unknown);
-        expect(valid ? [] : [event.type, validate.errors]).toEqual([]);
-      }
-      const platform = received.filter((e) => e.type.startsWith('platform.')).map((e) => e.type);
-      expect(platform.slice(0, 3)).toEqual(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription']);
-      const order = ['platform.initRuntimeDone', 'platform.initReport', 'platform.start', 'platform.runtimeDone', 'platform.report', 'platform.start', 'platform.runtimeDone', 'platform.report'];
-      expect(platform.filter((t) => order.includes(t))).toEqual(order);
-      const byType = (t: string) => received.filter((e) => e.type === t).map((e) => e.record as Record<string, unknown>);
-      expect(byType('platform.start').map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
-      expect(byType('platform.runtimeDone').map((r) => [r.requestId, r.status])).toEqual([[first.requestId, 'success'], [second.requestId, 'success']]);
-      expect(byType('platform.telemetrySubscription')[0]).toEqual({ name: 'python_example_telemetry_api_extension', state: 'Subscribed', types: ['platform', 'function', 'extension'] });
-      expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining(["function got {'n': 1}", "function got {'n': 2}"]));
-      expect(received.some((e) => e.type === 'extension' && String(e.record).includes('Extension Main'))).toBe(true);
+      expectSampleTelemetry(received, first.requestId, second.requestId);
       // Invoke and shutdown, as the sample logs them: one INVOKE per request, then SHUTDOWN (its last batch dispatched then).
       const steps = [...text.matchAll(/Extension Main: Handle (Invoke|Shutdown) Event/g)].map((m) => m[1]);
       expect(steps).toEqual(['Invoke', 'Invoke', 'Shutdown']);
