@@ -1,7 +1,7 @@
 // AWS's sample extensions, unchanged, as template layers on the Docker runner: the Node.js example on the nodejs stand-in, the Python example and the Python Telemetry API sample on the python stand-in; init, two invocations and shutdown, in order.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
 import { machineLock } from '../helpers/machine-lock.js';
-import { expectSampleTelemetry, type TelemetryEvent } from '../helpers/telemetry.js';
+import { dispatchSink, expectSampleTelemetry, type TelemetryEvent } from '../helpers/telemetry.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
 
@@ -136,16 +136,9 @@ describe.skipIf(!dockerAvailable)('AWS\'s sample extensions as layers on the Doc
   beforeAll(async () => {
     await prepareStandIn();
     // The Telemetry sample's dispatcher POSTs each batch it got from the Telemetry API here, unchanged (host networking).
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TelemetryEvent[]));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    dir = project(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, true);
+    let url: string;
+    ({ server, url } = await dispatchSink(received));
+    dir = project(url, true);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));

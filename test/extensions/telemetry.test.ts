@@ -1,5 +1,5 @@
 // Telemetry API on the process runner: AWS's Python Telemetry API sample extension (unchanged) subscribes to platform, function and extension events; every event it forwards validates against the schema written from AWS's reference.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { machineLock } from '../helpers/machine-lock.js';
-import { expectSampleTelemetry, type TelemetryEvent } from '../helpers/telemetry.js';
+import { dispatchSink, expectSampleTelemetry, type TelemetryEvent } from '../helpers/telemetry.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../fixtures/extensions/template.yaml', import.meta.url));
 
@@ -17,18 +17,10 @@ describe('the Telemetry API', () => {
   const received: TelemetryEvent[] = [];
   beforeAll(async () => {
     // The sample's dispatcher POSTs each batch it got from the Telemetry API here, unchanged.
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TelemetryEvent[]));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    let url: string;
+    ({ server, url } = await dispatchSink(received));
     dir = mkdtempSync(join(tmpdir(), 'emulate-telemetry-test-'));
-    const port = (server.address() as { port: number }).port;
-    writeFileSync(join(dir, 'env.json'), JSON.stringify({ WithTelemetry: { DISPATCH_POST_URI: `http://127.0.0.1:${port}/` } }));
+    writeFileSync(join(dir, 'env.json'), JSON.stringify({ WithTelemetry: { DISPATCH_POST_URI: url } }));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));

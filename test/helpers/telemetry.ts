@@ -1,6 +1,7 @@
 // What AWS's Python Telemetry API sample forwards for init and two invocations, checked alike on both runners:
 // every event valid per the schema written from AWS's reference, the platform events in Lambda's order.
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
@@ -34,4 +35,18 @@ export function expectSampleTelemetry(received: readonly TelemetryEvent[], first
   expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining(["function got {'n': 1}", "function got {'n': 2}"]));
   expect(received.some((e) => e.type === 'extension' && String(e.record).includes('Extension Main'))).toBe(true);
   return byType;
+}
+
+/** A loopback server where the sample's dispatcher POSTs each batch it got (DISPATCH_POST_URI); the batches land in `received`. */
+export async function dispatchSink(received: TelemetryEvent[]): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TelemetryEvent[]));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` };
 }
