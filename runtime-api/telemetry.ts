@@ -209,6 +209,7 @@ export class TelemetryApi {
 
   /** A platform event, stamped now. */
   platform(event: PlatformEvent): void {
+    if (!this.active) return;
     this.publish('platform', { time: new Date().toISOString(), type: event.type, record: event.record });
   }
 
