@@ -22,7 +22,8 @@ const RECENT_WRITE_MS = 2;
 const pendingAtExit = new Set<() => void>();
 let exitHooked = false;
 
-export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
+/** `now`: the monotonic clock in ms that tells a steady load (tests inject one). */
+export function batchedOutput(stream: NodeJS.WritableStream, { now: clock = () => performance.now() }: { now?: () => number } = {}): BatchedOutput {
   let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +36,7 @@ export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
     const chunks = pending;
     pending = [];
     pendingBytes = 0;
-    lastWrite = performance.now();
+    lastWrite = clock();
     if (chunks.length === 1) stream.write(chunks[0]!);
     else if (chunks.every((c) => typeof c === 'string')) stream.write(chunks.join(''));
     else stream.write(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
@@ -49,7 +50,7 @@ export function batchedOutput(stream: NodeJS.WritableStream): BatchedOutput {
   const write = ((chunk: string | Buffer, now = false) => {
     pending.push(chunk);
     pendingBytes += chunk.length;
-    if (pendingBytes >= MAX_PENDING_BYTES || (now && performance.now() - lastWrite >= RECENT_WRITE_MS)) return flush();
+    if (pendingBytes >= MAX_PENDING_BYTES || (now && clock() - lastWrite >= RECENT_WRITE_MS)) return flush();
     if (!timer) {
       timer = setTimeout(flush, MAX_DELAY_MS).unref();
       pendingAtExit.add(flush);
