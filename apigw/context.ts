@@ -1,4 +1,5 @@
 // Per-request identity (request ids, trace id, time) made once from the injected clock and id source, and the time format events use.
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { KindProfile } from './kinds/profile.js';
 import { newTraceId, type Clock, type IdSource } from '../src/core/ids.js';
@@ -26,8 +27,12 @@ export interface GatewaySettings {
  * so that an injected id source keeps tests deterministic.
  */
 export function shortId(id: string): string {
-  return createHash('sha256').update(id).digest().subarray(0, 11).toString('base64');
+  const digest = oneShotHash ? oneShotHash('sha256', id, 'buffer') : createHash('sha256').update(id).digest();
+  return digest.subarray(0, 11).toString('base64');
 }
+
+/** Node's one-shot `crypto.hash` (20.12+): the same digest without a Hash object per request. */
+const oneShotHash = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
 /** Makes the identity of one request. */
 export function newIdentity(profile: KindProfile, clock: Clock, ids: IdSource, clientTraceId?: string): RequestIdentity {

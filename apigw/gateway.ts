@@ -58,7 +58,7 @@ export class Gateway {
 
   /** The identity of a new request to an API of this kind. */
   identity(profile: KindProfile, rawHeaders: readonly string[]): RequestIdentity {
-    return newIdentity(profile, this.deps.clock, this.deps.ids, headerValue(headerLines(rawHeaders), HEADER.traceId));
+    return newIdentity(profile, this.deps.clock, this.deps.ids, rawHeaderValue(rawHeaders, HEADER.traceId));
   }
 
   /** A gateway error refusing a request over a limit, with one warn line naming the limit and the excess. */
@@ -244,6 +244,12 @@ export class Gateway {
       clearTimeout(timer);
     }
   }
+}
+
+/** The first value of a header, read from Node's raw pairs without making header lines (once per request, before the gateway needs them). */
+function rawHeaderValue(rawHeaders: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.length === name.length && rawHeaders[i]!.toLowerCase() === name) return rawHeaders[i + 1];
+  return undefined;
 }
 
 const LIMIT_TEXT: Record<LimitBreach['limit'], string> = {

@@ -1,5 +1,5 @@
-// The API Gateway HTTP server: fastify owns sockets and lifecycle; every request is hijacked into the gateway pipeline, so no fastify default answer leaks.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The API Gateway HTTP server: fastify sets up the server and closes it; every request goes from Node's HTTP server straight into the gateway pipeline, so no fastify default answer leaks.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Clock, IdSource } from '../src/core/ids.js';
@@ -78,6 +78,9 @@ const NODE_MAX_HEADER_BYTES = 64 * 1024;
 const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 const DRAIN_MAX_MS = 5_000;
 
+/** fastify's keepAliveTimeout default, kept for the server the gateway makes itself. */
+const FASTIFY_KEEP_ALIVE_MS = 72_000;
+
 /** Statuses whose responses carry neither a body nor a Content-Length. */
 
 /** Starts the API Gateway front end and resolves once it listens. */
@@ -104,28 +107,24 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     });
   };
 
+  // Requests go straight from Node's HTTP server to the gateway (fastify's router, request and reply objects
+  // would be made and thrown away for every request: the gateway reads the exact body bytes itself, any content
+  // type, any method, 10 MB limit enforced while reading); fastify keeps the server's set-up and its errors.
   const app: FastifyInstance = fastify({
     logger: false,
-    // HTTP/1.1 without Host still reaches the gateway (its events then name the execute-api domain).
-    http: { maxHeaderSize: NODE_MAX_HEADER_BYTES, requireHostHeader: false },
-    forceCloseConnections: true,
-    exposeHeadRoutes: false,
-    return503OnClosing: false,
-    // A URL find-my-way cannot decode still goes through the gateway, which never fails on it.
-    frameworkErrors: (_error, request, reply) => {
-      reply.hijack();
-      serve(request.raw, reply.raw);
+    serverFactory: () => {
+      // HTTP/1.1 without Host still reaches the gateway (its events then name the execute-api domain).
+      const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES, requireHostHeader: false }, serve);
+      // fastify's own defaults for the server it would have made: keep-alive 72 s, no request or socket timeout.
+      server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_MS;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
     },
+    forceCloseConnections: true,
+    return503OnClosing: false,
     clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => answerClientError(error, socket, table.unowned, logger),
   });
-  // Every request is taken over before fastify routes or parses it: the gateway reads the exact
-  // body bytes itself (any content type, any method, 10 MB limit enforced while reading).
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.hijack();
-    serve(request.raw, reply.raw);
-    done();
-  });
-  app.all('*', () => undefined);
   await app.ready();
   // `Expect: 100-continue` with a declared body over 10 MB is refused before the client sends it.
   app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {

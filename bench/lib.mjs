@@ -69,6 +69,16 @@ function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds of a process's children that have exited and been waited for (cutime + cstime), from /proc. */
+function reapedSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function childPids(pid) {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
@@ -137,8 +147,10 @@ export function treePids(pid) {
  */
 export async function measureTree(pid, work) {
   const before = new Map(treePids(pid).map((p) => [p, { cpu: cpuSeconds(p), sw: switches(p) }]));
+  const reaped0 = reapedSeconds(pid);
   const result = await work();
-  let cpu = 0;
+  // Children that exited and were reaped meanwhile (a pool replacing runtimes) count through the root's cutime/cstime.
+  let cpu = reapedSeconds(pid) - reaped0;
   let voluntary = 0;
   let involuntary = 0;
   for (const p of treePids(pid)) {

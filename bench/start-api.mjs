@@ -34,6 +34,14 @@ async function startEmulate(dist = `${ROOT}dist`) {
   return { ...proc, url: `${proc.match[1]}/` };
 }
 
+/** The floor (bench/floor.mjs): a raw node:http server relaying each request to the handler in a child process. */
+async function startFloor() {
+  const proc = await startProcess(process.execPath, [`${ROOT}bench/floor.mjs`], { env: { PATH: process.env.PATH, ...pick('FLOOR_TRANSPORT', 'FLOOR_CHILDREN') }, cwd: ROOT, ready: /Listening on (\S+)/ });
+  return { ...proc, url: `${proc.match[1]}/` };
+}
+
+const pick = (...names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
+
 async function startServerlessOffline(extra) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = await startProcess(
@@ -64,16 +72,17 @@ async function round(setup, duration) {
 }
 
 export async function benchStartApi() {
-  ensurePeers();
+  if (process.env.BENCH_PEERS !== 'floor') ensurePeers();
   const load = loadavg().map((n) => n.toFixed(2)).join(' ');
   const burner = process.env.BENCH_BURNER === '1' ? startBurner() : undefined;
   const setups = [
     { name: 'emulate start-api --runner process', start: startEmulate },
     // BENCH_BASELINE_DIST=<dist>[,<dist>...] adds other builds of emulate as setups, for before/after side by side.
     ...(process.env.BENCH_BASELINE_DIST ?? '').split(',').filter(Boolean).map((dist) => ({ name: `emulate baseline (${dist})`, start: () => startEmulate(dist) })),
-    { name: 'serverless-offline 13.9 (default mode)', start: () => startServerlessOffline([]) },
-    { name: 'serverless-offline 13.9 --useInProcess', start: () => startServerlessOffline(['--useInProcess']) },
-  ];
+    { key: 'floor', name: 'floor: minimal two-process relay', start: startFloor, floor: true },
+    { key: 'default', name: 'serverless-offline 13.9 (default mode)', start: () => startServerlessOffline([]) },
+    { key: 'inprocess', name: 'serverless-offline 13.9 --useInProcess', start: () => startServerlessOffline(['--useInProcess']) },
+  ].filter((s) => !s.key || !process.env.BENCH_PEERS || process.env.BENCH_PEERS.split(',').includes(s.key)); // BENCH_PEERS=floor,default,inprocess picks peers
   const running = [];
   try {
     for (const s of setups) running.push({ ...s, proc: await s.start(), rounds: [] });
@@ -86,18 +95,22 @@ export async function benchStartApi() {
   const [emu, ...peers] = running;
   const med = (s, key) => median(s.rounds.map((r) => r[key]));
   const row = (s) => [s.name, fmt(med(s, 'rps'), 0), fmt(med(s, 'p50'), 0), fmt(med(s, 'p99'), 0), fmt(med(s, 'cpuUs'), 0), fmt(med(s, 'switches'), 1), String(s.rounds.reduce((n, r) => n + r.errors, 0))];
-  const ratio = (peer) => {
-    const each = emu.rounds.map((r, i) => r.rps / peer.rounds[i].rps);
-    return `emulate / ${peer.name} = ${fmt(median(each), 2)}× median (range ${fmt(Math.min(...each), 2)}–${fmt(Math.max(...each), 2)}× over ${each.length} rounds)`;
+  const ratio = (peer, of = emu) => {
+    const each = of.rounds.map((r, i) => r.rps / peer.rounds[i].rps);
+    return `${of === emu ? 'emulate' : of.name} / ${peer.name} = ${fmt(median(each), 2)}× median (range ${fmt(Math.min(...each), 2)}–${fmt(Math.max(...each), 2)}× over ${each.length} rounds)`;
   };
+  const floor = running.find((s) => s.floor);
+  const inProcess = running.find((s) => s.name.includes('--useInProcess'));
   return {
     title: `start-api: autocannon, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds × ${ROUND_S} s, trivial Node handler behind GET / (HTTP API)${burner ? ', with a CPU burner' + (burner.pinned ? ' pinned to core 0' : '') : ''}`,
     header: ['setup', 'requests/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'ctx switches/request', 'errors'],
     rows: running.map(row),
     notes: [
       `load average at the start: ${load}`,
-      ...peers.map(ratio),
+      ...peers.map((p) => ratio(p)),
+      ...(floor && inProcess ? [ratio(inProcess, floor)] : []),
       'targets (issue 22): ≥ 3× serverless-offline default mode and ≥ 1× its --useInProcess mode',
+      'the floor relays each request over a pipe to a child process running the same handler (bench/floor.mjs): what any design keeping the function in its own process pays',
       'CPU and context switches are the server process tree\'s (emulate with its runtimes; serverless-offline with its workers), per request, median of rounds',
     ],
   };

@@ -37,6 +37,26 @@ describe('batchedOutput', () => {
     expect(writes).toEqual(['START\nEND\nREPORT\n']);
   });
 
+  it('under a steady load (a write under 2 ms before) an invocation\'s end joins the 10 ms batch instead of writing at once', async () => {
+    const { stream, writes } = recorder();
+    let clock = 1_000;
+    const out = batchedOutput(stream, { now: () => clock });
+    out('END\nREPORT 1\n', true);
+    expect(writes).toEqual(['END\nREPORT 1\n']);
+    clock += 1.5;
+    out('START 2\n');
+    out('END\nREPORT 2\n', true);
+    clock += 0.3;
+    out('END\nREPORT 3\n', true);
+    expect(writes).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(writes).toEqual(['END\nREPORT 1\n', 'START 2\nEND\nREPORT 2\nEND\nREPORT 3\n']);
+    // Quiet again: the next invocation's end is out at once.
+    clock += 2;
+    out('END\nREPORT 4\n', true);
+    expect(writes.at(-1)).toBe('END\nREPORT 4\n');
+  });
+
   it('writes at once when a turn holds 64 KiB, and on flush()', () => {
     const { stream, writes } = recorder();
     const out = batchedOutput(stream);
