@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+import { startCli } from '../helpers/cli.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
 import { telemetrySchema } from '../helpers/telemetry.js';
@@ -244,5 +245,25 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(starts).toEqual([first!.requestId, second!.requestId]);
     expect(received.filter((e) => e.type === 'function').map((e) => e.record)).toEqual(expect.arrayContaining([expect.stringContaining('function got {"t":1}')]));
     expect(received.map((e) => e.type)).toEqual(expect.arrayContaining(['platform.initStart', 'platform.extension', 'platform.telemetrySubscription', 'platform.initRuntimeDone', 'platform.initReport', 'platform.runtimeDone', 'platform.report']));
+  }, 60_000);
+});
+
+describe.skipIf(!dockerAvailable)('a SIGKILLed emulator on the Docker runner with extensions', () => {
+  beforeAll(async () => {
+    await prepareStandIn();
+  }, SETUP_TIMEOUT_MS);
+
+  it('leaves no container behind, without a new start: the gate sees its stdin close and the container ends', async () => {
+    const cli = await startCli(['start-lambda', '-t', TEMPLATE, '--runner', 'docker', '--skip-pull-image', '-p', '0', '--log-level', 'error']);
+    const pid = cli.child.pid!;
+    const containersOf = () => docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.pid}=${pid}`] } });
+    try {
+      const res = await fetch(`${cli.url}/2015-03-31/functions/WithEvents/invocations`, { method: 'POST', body: '{"n":1}' });
+      expect(await res.json()).toEqual({ ok: true, event: { n: 1 } });
+      expect((await containersOf()).length).toBe(1);
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+    await vi.waitFor(async () => expect(await containersOf()).toEqual([]), { timeout: 20_000, interval: 200 });
   }, 60_000);
 });
