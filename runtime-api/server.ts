@@ -364,6 +364,8 @@ export class RuntimeApiServer {
       if (cause) this.logger.debug({ requestId: id }, 'X-Ray error cause received (no X-Ray daemon locally)');
       current.outcome.resolve({ kind: 'error', body: errorBody, errorType: headerType ?? bodyErrorType(errorBody) });
     }
+    // emulate's own client asks for the next invocation as this POST's answer: the POST then stands for its /next.
+    if (action === 'response' && req.headers[RUNTIME_HEADER.thenNext] !== undefined) return this.next(res);
     this.accept(req, res);
   }
 

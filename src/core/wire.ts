@@ -13,6 +13,11 @@ export const RUNTIME_HEADER = {
   errorBody: 'lambda-runtime-function-error-body',
   xrayErrorCause: 'lambda-runtime-function-xray-error-cause',
   responseMode: 'lambda-runtime-function-response-mode',
+  /**
+   * Not Lambda's: emulate's own clients send it on a `/response` to have that POST answered with the next
+   * invocation instead of a 202 (one write each way per invocation); every other runtime sees the API unchanged.
+   */
+  thenNext: 'x-emulate-then-next',
 } as const;
 
 /** Headers of the Lambda Invoke API (`/2015-03-31/functions/.../invocations`). */

@@ -158,4 +158,17 @@ describe('on the wire (recorded Runtime API)', () => {
     const responses = api.requests.filter((r) => r.path.endsWith('/response'));
     expect(responses.map((r) => JSON.parse(r.body.toString()))).toEqual([traceId, null]);
   });
+
+  it('asks for the next invocation on its /response (x-emulate-then-next) and, answered 202 by a Runtime API without it, polls /next as usual', async () => {
+    const api = await recordingApi({ requestId: 'a', event: { n: 1 } }, { requestId: 'b', event: { n: 2 } });
+    spawnClient('emulate', CJS, 'index.echo', api.address);
+    await api.waitForRequests(5);
+    expect(api.requests.slice(0, 5).map((r) => `${r.method} ${r.path} ${r.headers['x-emulate-then-next'] ?? '-'}`)).toEqual([
+      `GET ${RUNTIME_PATH.next} -`,
+      `POST ${RUNTIME_PATH.invocation}a/response 1`,
+      `GET ${RUNTIME_PATH.next} -`,
+      `POST ${RUNTIME_PATH.invocation}b/response 1`,
+      `GET ${RUNTIME_PATH.next} -`,
+    ]);
+  });
 });

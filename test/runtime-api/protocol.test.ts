@@ -98,6 +98,22 @@ describe('POST /runtime/invocation/{id}/response and /error', () => {
     expect((outcome as { body: Buffer }).body.toString()).toBe('{"answer":42}');
   });
 
+  it('answers a response posted with x-emulate-then-next (emulate\'s own client) with the next invocation, which completes the first', async () => {
+    const { running } = await handOver('t1');
+    const answer = post('/runtime/invocation/t1/response', '{"answer":1}', { 'x-emulate-then-next': '1' });
+    const outcome = await running.outcome;
+    expect((outcome as { body: Buffer }).body.toString()).toBe('{"answer":1}');
+    await running.done; // the POST stands for the runtime's /next
+    const second = api.run(invocation('t2', '{"x":2}'));
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('lambda-runtime-aws-request-id')).toBe('t2');
+    expect(await res.text()).toBe('{"x":2}');
+    // An error post with the header, and a /response without it, keep Lambda's 202.
+    expect((await post('/runtime/invocation/t2/error', '{"errorType":"E","errorMessage":"m"}', { 'x-emulate-then-next': '1' })).status).toBe(202);
+    expect((await second.outcome).kind).toBe('error');
+  });
+
   it.each([
     ['an unknown id', 'other'],
     ['an empty id', ''],

@@ -196,7 +196,9 @@ export class InvocationRunner {
     }
     await drainStdout();
     const json = Buffer.from(body ?? 'null');
-    return posting('success', json, this.options.client.postResponse(id, json));
+    // An answer the server will take has the next invocation come back as the POST's answer (one write each way).
+    const thenNext = json.length <= LIMITS.runtimeResponseBytes;
+    return posting('success', json, this.options.client.postResponse(id, json, { thenNext }));
   }
 
   private async postFailure(id: string, error: unknown, { yieldFirst = true, log = true } = {}): Promise<Posting> {

@@ -76,8 +76,15 @@ export class RuntimeClient {
     this.connection = new PipelinedConnection(this.hostname, this.port);
   }
 
+  /** The next invocation as the answer to a `/response` posted with `thenNext` (undefined: the server answered 202). */
+  private nextFromPost: Promise<NextInvocation | undefined> | undefined;
+
   /** Waits for the next invocation (the server holds the request until there is one). */
   async next(): Promise<NextInvocation> {
+    const fromPost = this.nextFromPost;
+    this.nextFromPost = undefined;
+    const answered = fromPost && (await fromPost);
+    if (answered) return answered;
     const res = await this.connection.request('GET', RUNTIME_PATH.next, {});
     if (res.status !== 200) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
     return { body: res.body, headers: res.headers };
@@ -88,8 +95,20 @@ export class RuntimeClient {
     return this.connection.flushed();
   }
 
-  postResponse(requestId: string, body: Buffer): Promise<void> {
-    return this.post(`${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/response`, body, {});
+  /**
+   * `thenNext`: the POST asks emulate's Runtime API to answer with the next invocation (the following `next()`
+   * takes it); a server that answers 202 instead leaves `next()` to ask as usual. A broken connection fails both.
+   */
+  postResponse(requestId: string, body: Buffer, { thenNext = false } = {}): Promise<void> {
+    const path = `${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/response`;
+    if (!thenNext) return this.post(path, body, {});
+    const answer = this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, [RUNTIME_HEADER.thenNext]: '1' }, body);
+    this.nextFromPost = answer.then((res) => (res.status === 200 ? { body: res.body, headers: res.headers } : undefined));
+    // Its failure reaches the next `next()`; never an unhandled rejection of the function's process meanwhile.
+    this.nextFromPost.catch(() => {});
+    return answer.then((res) => {
+      if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
+    });
   }
 
   /** Invoke errors carry no error-type header (the RIC's native client sends none): the type is in the body. */
