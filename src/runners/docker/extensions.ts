@@ -7,6 +7,7 @@
 // gate's child: the gate reports the runtime's end and holds the container for the extensions' SHUTDOWN.
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'dockerode';
+import { deferred } from '../../core/async.js';
 import type { ExitInfo } from '../../core/environment.js';
 import type { DockerClient } from './client.js';
 import { removeContainer } from './labels.js';
@@ -56,19 +57,16 @@ export function gateExitMark(): string {
  */
 export function exitMarkFilter(mark: string, forward: (chunk: Buffer) => void): { write(chunk: Buffer): void; status: Promise<number | null> } {
   const needle = Buffer.from(`${mark} `);
-  let found = false;
-  let resolve!: (status: number | null) => void;
-  const status = new Promise<number | null>((r) => (resolve = r));
+  const exit = deferred<number | null>();
   return {
-    status,
+    status: exit.promise,
     write(chunk) {
-      const at = found ? -1 : chunk.indexOf(needle);
+      const at = exit.settled ? -1 : chunk.indexOf(needle);
       if (at < 0) return forward(chunk);
-      found = true;
       const eol = chunk.indexOf(0x0a, at);
       const end = eol < 0 ? chunk.length : eol + 1;
       const code = Number.parseInt(chunk.toString('latin1', at + needle.length, end), 10);
-      resolve(Number.isFinite(code) ? code : null);
+      exit.resolve(Number.isFinite(code) ? code : null);
       if (at > 0) forward(chunk.subarray(0, at));
       if (end < chunk.length) forward(chunk.subarray(end));
     },
