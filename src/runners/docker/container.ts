@@ -253,9 +253,6 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
     const extensions: ExtensionExec[] = [];
     for (const name of names) extensions.push(await execExtension(docker, container, name, user, onOutput));
     const gateStream = stdin;
-    const gated = container;
-    let runtimeGone = false;
-    void proc.exited.then(() => (runtimeGone = true));
     let opened = false;
     const extensionExited = new Promise<{ name: string; exit: ExitInfo }>((resolve) => {
       for (const e of extensions) void e.proc.exited.then((exit) => resolve({ name: e.name, exit }));
@@ -265,18 +262,6 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
       extensionCount: extensions.length,
       extensionExited,
       extensionsGone: Promise.all(extensions.map((e) => e.proc.exited)).then(() => undefined),
-      // A reset kills the runtime alone, before the extensions' SHUTDOWN, as Lambda does ("First, Lambda shuts down the
-      // runtime, then it sends a Shutdown event to each registered external extension": lambda-runtime-environment.html).
-      async killRuntime() {
-        if (runtimeGone) return; // a crashed runtime: nothing to kill
-        try {
-          const exec = await gated.exec({ Cmd: KILL_RUNTIME_COMMAND, AttachStdout: false, AttachStderr: false });
-          await exec.start({ Detach: true });
-        } catch {
-          return; // the container is gone already, and the runtime with it
-        }
-        await bounded(proc.exited.then(() => undefined), OUTPUT_DRAIN_MS);
-      },
       gate: {
         extensions,
         open() {
@@ -329,10 +314,23 @@ function running(
     runtimeAlive = false;
     return describeContainerExit(code);
   });
+  // With extensions, a reset kills the runtime alone, before the extensions' SHUTDOWN, as Lambda does ("First, Lambda shuts
+  // down the runtime, then it sends a Shutdown event to each registered external extension": lambda-runtime-environment.html).
+  const killRuntime = async () => {
+    if (!runtimeAlive) return; // a crashed runtime: nothing to kill
+    try {
+      const exec = await container.exec({ Cmd: KILL_RUNTIME_COMMAND, AttachStdout: false, AttachStderr: false });
+      await exec.start({ Detach: true });
+    } catch {
+      return; // the container is gone already, and the runtime with it
+    }
+    await bounded(exited.then(() => undefined), OUTPUT_DRAIN_MS);
+  };
   return {
     id: container.id,
     exited,
     removed: containerExit.then(() => undefined),
+    ...(runtimeEnded ? { killRuntime } : {}),
     async kill() {
       if (alive) {
         // A kill the daemon refuses for another reason than "already gone" still must not leave the container behind.
