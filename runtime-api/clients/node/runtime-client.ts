@@ -3,7 +3,7 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { RUNTIME_HEADER, RUNTIME_PATH, STREAMING_MODE } from '../../../src/core/wire.js';
 import type { ErrorBody } from './errors.js';
-import { PipelinedConnection } from './http-connection.js';
+import { PipelinedConnection, type HttpAnswer } from './http-connection.js';
 
 /** One invocation as `/next` hands it over. */
 export interface NextInvocation {
@@ -102,13 +102,11 @@ export class RuntimeClient {
   postResponse(requestId: string, body: Buffer, { thenNext = false } = {}): Promise<void> {
     const path = `${RUNTIME_PATH.invocation}${encodeURIComponent(requestId)}/response`;
     if (!thenNext) return this.post(path, body, {});
-    const answer = this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, [RUNTIME_HEADER.thenNext]: '1' }, body);
+    const answer = this.send(path, body, { [RUNTIME_HEADER.thenNext]: '1' });
     this.nextFromPost = answer.then((res) => (res.status === 200 ? { body: res.body, headers: res.headers } : undefined));
     // Its failure reaches the next `next()`; never an unhandled rejection of the function's process meanwhile.
     this.nextFromPost.catch(() => {});
-    return answer.then((res) => {
-      if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
-    });
+    return answer.then(accepted);
   }
 
   /** Invoke errors carry no error-type header (the RIC's native client sends none): the type is in the body. */
@@ -156,8 +154,16 @@ export class RuntimeClient {
     return { request: req, responseDone };
   }
 
-  private async post(path: string, body: Buffer, headers: Record<string, string>): Promise<void> {
-    const res = await this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, ...headers }, body);
-    if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
+  private send(path: string, body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
+    return this.connection.request('POST', path, { 'Content-Type': JSON_TYPE, ...headers }, body);
   }
+
+  private async post(path: string, body: Buffer, headers: Record<string, string>): Promise<void> {
+    accepted(await this.send(path, body, headers));
+  }
+}
+
+/** A POST's answer: an error status (413 and the like) becomes a RuntimeApiStatusError. */
+function accepted(res: HttpAnswer): void {
+  if (res.status >= 300) throw new RuntimeApiStatusError(res.status, res.body.toString('utf8'));
 }
