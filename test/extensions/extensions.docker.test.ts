@@ -48,6 +48,16 @@ async function start(logs: FunctionLogChunk[]) {
 
 const text = (logs: FunctionLogChunk[]) => logs.map((c) => c.text).join('');
 
+interface LoggedEvent {
+  eventType: string;
+  requestId?: string;
+  shutdownReason?: string;
+  deadlineMs: number;
+}
+
+/** The Extensions API events the layer's `events` extension logged (`[events] {...}`), in order. */
+const loggedEvents = (all: string) => [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as LoggedEvent);
+
 describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
   beforeAll(async () => {
     await prepareStandIn();
@@ -131,7 +141,7 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     } finally {
       await emu.close();
     }
-    const shutdowns = text(logs).split('\n').filter((l) => l.startsWith('[events] {"eventType":"SHUTDOWN"')).map((l) => JSON.parse(l.slice('[events] '.length)) as { shutdownReason: string; deadlineMs: number });
+    const shutdowns = loggedEvents(text(logs)).filter((e) => e.eventType === 'SHUTDOWN');
     expect(shutdowns.map((e) => e.shutdownReason)).toEqual(['timeout']);
     // Lambda shuts the runtime down first, then sends SHUTDOWN: the handler's heartbeat has stopped by then.
     expect(text(logs)).toContain('[events] runtime beating at SHUTDOWN: false');
@@ -162,7 +172,7 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     }
     const all = text(logs);
     expect(all).not.toContain('emulate-runtime-exited');
-    const events = [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as { eventType: string; requestId?: string; shutdownReason?: string; deadlineMs: number });
+    const events = loggedEvents(all);
     expect(events.map((e) => e.eventType)).toEqual(['INVOKE', 'SHUTDOWN', 'INVOKE', 'SHUTDOWN']);
     expect(events[0]!.requestId).toBe(crashed.requestId);
     // The crashed runtime's extension got SHUTDOWN reason failure with Lambda's 2 s, after the caller had its answer.
