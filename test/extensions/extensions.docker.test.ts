@@ -53,6 +53,7 @@ interface LoggedEvent {
   requestId?: string;
   shutdownReason?: string;
   deadlineMs: number;
+  [field: string]: unknown;
 }
 
 /** The Extensions API events the layer's `events` extension logged (`[events] {...}`), in order. */
@@ -116,7 +117,7 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
       await emu.close();
     }
     const all = text(logs);
-    const events = [...all.matchAll(/\[events\] (\{.*\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+    const events = loggedEvents(all);
     expect(events.map((e) => e.eventType)).toEqual(['INVOKE', 'INVOKE', 'SHUTDOWN']);
     expect(events.slice(0, 2).map((e) => e.requestId)).toEqual([first.requestId, second.requestId]);
     expect(events[0]).toMatchObject({ invokedFunctionArn: expect.stringContaining(':function:WithEvents'), tracing: { type: 'X-Amzn-Trace-Id' } });
