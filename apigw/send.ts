@@ -5,6 +5,7 @@ import type { Logger } from '../src/core/logger.js';
 import { writeOrWait } from '../src/core/net.js';
 import type { GatewayResponse } from './response.js';
 
+/** Statuses whose responses carry neither a body nor a Content-Length. */
 const BODYLESS_STATUS = (status: number) => status < 200 || status === 204 || status === 304;
 
 /** A response's header lines for `writeHead`, without the ones Node would refuse (each named in a warning). */

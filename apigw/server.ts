@@ -81,8 +81,6 @@ const DRAIN_MAX_MS = 5_000;
 /** fastify's keepAliveTimeout default, kept for the server the gateway makes itself. */
 const FASTIFY_KEEP_ALIVE_MS = 72_000;
 
-/** Statuses whose responses carry neither a body nor a Content-Length. */
-
 /** Starts the API Gateway front end and resolves once it listens. */
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGatewayServer> {
   const logger = (options.logger ?? silentLogger()).child({ component: 'apigw' });
