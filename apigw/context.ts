@@ -1,6 +1,5 @@
 // Per-request identity (request ids, trace id, time) made once from the injected clock and id source, and the time format events use.
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import type { KindProfile } from './kinds/profile.js';
 import { newTraceId, type Clock, type IdSource } from '../src/core/ids.js';
 
@@ -27,7 +26,7 @@ export interface GatewaySettings {
  * so that an injected id source keeps tests deterministic.
  */
 export function shortId(id: string): string {
-  const digest = oneShotHash ? oneShotHash('sha256', id, 'buffer') : createHash('sha256').update(id).digest();
+  const digest = oneShotHash ? oneShotHash('sha256', id, 'buffer') : crypto.createHash('sha256').update(id).digest();
   return digest.subarray(0, 11).toString('base64');
 }
 
@@ -55,5 +54,5 @@ export function formatRequestTime(epochMs: number): string {
 
 /** A stable 6-character REST `resourceId` for a resource path (AWS ids look like `abc123`). */
 export function resourceId(apiId: string, resourcePath: string): string {
-  return createHash('sha256').update(`${apiId} ${resourcePath}`).digest('hex').slice(0, 6);
+  return crypto.createHash('sha256').update(`${apiId} ${resourcePath}`).digest('hex').slice(0, 6);
 }
