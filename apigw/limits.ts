@@ -30,7 +30,8 @@ export function checkEventSize(eventBytes: number): LimitBreach | undefined {
   return eventBytes > LIMITS.syncRequestBytes ? { limit: 'lambda-payload', limitBytes: LIMITS.syncRequestBytes, actualBytes: eventBytes } : undefined;
 }
 
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; breach: LimitBreach } | { ok: false; aborted: true };
+/** A refusal says how many body bytes were already read (none for a declared Content-Length), so the drain can count the rest. */
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; breach: LimitBreach; readBytes: number } | { ok: false; aborted: true };
 
 /**
  * Reads a request body, never holding more than `limitBytes`: a declared Content-Length over the
@@ -38,7 +39,7 @@ export type BodyRead = { ok: true; body: Buffer } | { ok: false; breach: LimitBr
  */
 export function readBody(stream: Readable, contentLength: string | undefined, limitBytes: number = LIMITS.apiPayloadBytes): Promise<BodyRead> {
   const declared = contentLength === undefined ? NaN : Number(contentLength);
-  if (declared > limitBytes) return Promise.resolve({ ok: false, breach: { limit: 'api-payload', limitBytes, actualBytes: declared } });
+  if (declared > limitBytes) return Promise.resolve({ ok: false, breach: { limit: 'api-payload', limitBytes, actualBytes: declared }, readBytes: 0 });
   return new Promise<BodyRead>((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -53,7 +54,7 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
       if (received > limitBytes) {
         cleanup();
         stream.pause();
-        resolve({ ok: false, breach: { limit: 'api-payload', limitBytes, actualBytes: received } });
+        resolve({ ok: false, breach: { limit: 'api-payload', limitBytes, actualBytes: received }, readBytes: received });
         return;
       }
       chunks.push(chunk);

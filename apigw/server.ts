@@ -72,10 +72,12 @@ export interface ApiGatewayServer {
 const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
 /**
- * How much more of a refused body is read and dropped before answering: a body somewhat over the
- * limit gets a clean 413; a huge one is cut off (its client may then see the connection close).
+ * How much of a refused body is read and dropped before answering, counted from its first byte (so a
+ * declared Content-Length refused before reading gets the same allowance as a stream refused at 10 MB):
+ * a body somewhat over the limit gets a clean 413; a huge one is cut off (its client may then see the
+ * connection close).
  */
-const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_BYTES = LIMITS.apiPayloadBytes + 8 * 1024 * 1024;
 const DRAIN_MAX_MS = 5_000;
 
 /** fastify's keepAliveTimeout default, kept for the server the gateway makes itself. */
@@ -179,7 +181,7 @@ async function serveRequest(gateway: Gateway, logger: Logger, req: IncomingMessa
     // The rest is read and dropped (bounded) so the client hears the refusal, then the connection closes;
     // a client still waiting for 100 Continue sends nothing more.
     const waitsForContinue = /100-continue/i.test(String(req.headers.expect ?? '')) && Number(req.headers[HEADER.contentLength] ?? 0) > LIMITS.apiPayloadBytes;
-    if (!waitsForContinue) await drainBody(req, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+    if (!waitsForContinue) await drainBody(req, DRAIN_MAX_BYTES - read.readBytes, DRAIN_MAX_MS);
     send(res, gateway.refuse(profile, identity, read.breach, { method, url }), logger, true);
     return;
   }
