@@ -18,8 +18,8 @@ export interface RunningCli {
 }
 
 /** Starts `emulate ARGS` and resolves once stderr says `Listening on host:port`. */
-export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<RunningCli> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string; nodeArgs?: string[] } = {}): Promise<RunningCli> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
