@@ -1,6 +1,9 @@
 // emulate's Python client: handlers, the context object, awslambdaric's error bodies and init errors, print and logging output.
 import { spawnSync } from 'node:child_process';
+import type { IncomingMessage, Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RuntimeApiServer } from '../../runtime-api/server.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { RUNTIME_HEADER, RUNTIME_PATH } from '../../src/core/wire.js';
 import {
   body,
@@ -15,7 +18,7 @@ import {
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const running: RunningFunction[] = [];
-const apis: RecordingRuntimeApi[] = [];
+const apis: (RecordingRuntimeApi | RuntimeApiServer)[] = [];
 afterEach(async () => {
   await Promise.all([...running.splice(0).map((f) => f.close()), ...apis.splice(0).map((a) => a.close())]);
 });
@@ -146,6 +149,49 @@ describe.skipIf(!hasPython)('Python client', () => {
       await api.waitForRequests(5);
       const responses = api.requests.filter((r) => r.path.endsWith('/response'));
       expect(responses.map((r) => (JSON.parse(r.body.toString()) as { trace_env: unknown }).trace_env)).toEqual([REQUEST.traceId, null]);
+    });
+  });
+
+  describe('the wire', () => {
+    it('takes the next invocation as the answer to its /response: over 5 invocations the Runtime API sees one GET /next', async () => {
+      const api = await RuntimeApiServer.listen({ logger: silentLogger() });
+      apis.push(api);
+      const seen: string[] = [];
+      (api as unknown as { server: Server }).server.on('request', (req: IncomingMessage) => seen.push(`${req.method} ${req.url}`));
+      const client = spawnClient('python', PYTHON_FIXTURES, 'app.echo', api.address);
+      try {
+        for (let n = 1; n <= 5; n++) {
+          const payload = Buffer.from(JSON.stringify({ n }));
+          const run = api.run({ requestId: `py-${n}`, payload, deadlineMs: Date.now() + FUNCTION.timeoutMs, functionArn: FUNCTION.arn });
+          const outcome = await run.outcome;
+          expect(outcome.kind === 'response' && outcome.body.toString()).toBe(`{"echo": {"n": ${n}}}`);
+        }
+      } finally {
+        client.child.kill();
+      }
+      expect(seen.filter((r) => r === `GET ${RUNTIME_PATH.next}`)).toHaveLength(1);
+      expect(seen.filter((r) => r.startsWith('POST ') && r.endsWith('/response'))).toHaveLength(5);
+    });
+
+    it('asks for the next invocation on its /response (x-emulate-then-next) and, answered 202 by a Runtime API without it, polls /next as usual', async () => {
+      const api = await RecordingRuntimeApi.start([
+        { requestId: 'a', event: { n: 1 } },
+        { requestId: 'b', event: { n: 2 } },
+      ]);
+      apis.push(api);
+      spawnClient('python', PYTHON_FIXTURES, 'app.echo', api.address);
+      await api.waitForRequests(5);
+      expect(api.requests.slice(0, 5).map((r) => `${r.method} ${r.path} ${r.headers[RUNTIME_HEADER.thenNext] ?? '-'}`)).toEqual([
+        `GET ${RUNTIME_PATH.next} -`,
+        `POST ${RUNTIME_PATH.invocation}a/response 1`,
+        `GET ${RUNTIME_PATH.next} -`,
+        `POST ${RUNTIME_PATH.invocation}b/response 1`,
+        `GET ${RUNTIME_PATH.next} -`,
+      ]);
+      expect(api.requests.slice(1, 4).filter((r) => r.method === 'POST').map((r) => r.body.toString())).toEqual([
+        '{"echo": {"n": 1}}',
+        '{"echo": {"n": 2}}',
+      ]);
     });
   });
 

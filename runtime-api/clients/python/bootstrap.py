@@ -13,6 +13,8 @@ import traceback
 RUNTIME_PATH = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
 XRAY_ERROR_CAUSE_HEADER = "Lambda-Runtime-Function-XRay-Error-Cause"
+# Not Lambda's: emulate's Runtime API answers a /response carrying it with the next invocation instead of a 202.
+THEN_NEXT_HEADER = "x-emulate-then-next"
 # Node's default header limit is 16 KiB; a larger X-Ray cause would get the whole /error post refused, so it is left out.
 MAX_XRAY_CAUSE_BYTES = 8 * 1024
 ERROR_LOG_LINE_TERMINATE = "\r"
@@ -83,6 +85,8 @@ class RuntimeClient(object):
         self.host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
         self.port = int(port)
         self.connection = None
+        # The next invocation as the answer to the last /response (None: the server answered 202).
+        self.next_from_post = None
 
     def _request(self, method, path, body=None, headers=None):
         # A dropped connection ends the runtime (as with the native client): the Runtime API closes it to stop us.
@@ -93,6 +97,9 @@ class RuntimeClient(object):
         return response, response.read()
 
     def wait_next_invocation(self):
+        answered, self.next_from_post = self.next_from_post, None
+        if answered is not None:
+            return answered
         response, body = self._request("GET", RUNTIME_PATH + "/invocation/next")
         if response.status != 200:
             raise RuntimeApiError("/runtime/invocation/next", response.status, body)
@@ -109,9 +116,14 @@ class RuntimeClient(object):
                     int(time.time() * 1000), path, response.status, data.decode("utf-8", "replace")
                 )
             )
+        return response, data
 
     def post_invocation_result(self, invoke_id, result, content_type):
-        self._post("/invocation/{}/response".format(invoke_id), result, {"Content-Type": content_type})
+        # emulate's Runtime API answers 200 with the next invocation (one round trip each); a 202 leaves it to /next.
+        headers = {"Content-Type": content_type, THEN_NEXT_HEADER: "1"}
+        response, data = self._post("/invocation/{}/response".format(invoke_id), result, headers)
+        if response.status == 200:
+            self.next_from_post = (response.headers, data)
 
     def post_invocation_error(self, invoke_id, error_json, xray_cause):
         headers = {"Content-Type": "application/json"}
