@@ -7,25 +7,10 @@
 import { fork } from 'node:child_process';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createTcp } from 'node:net';
+import { frame, onFrames } from './frames.mjs';
 
-/** Length-prefixed frames over a stream: write one, and read them as they come. */
-const frame = (json) => {
-  const body = Buffer.from(JSON.stringify(json));
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32BE(body.length);
-  return Buffer.concat([head, body]);
-};
-function onFrames(stream, handle) {
-  let buf = Buffer.alloc(0);
-  stream.on('data', (chunk) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
-      const len = buf.readUInt32BE(0);
-      handle(buf.subarray(4, 4 + len));
-      buf = buf.subarray(4 + len);
-    }
-  });
-}
+/** A JSON value as one frame. */
+const jsonFrame = (json) => frame(Buffer.from(JSON.stringify(json)));
 
 async function child() {
   const { handler } = await import(new URL('../fixtures/bench/trivial.mjs', import.meta.url));
@@ -38,7 +23,7 @@ async function child() {
   onFrames(stream, async (bytes) => {
     const req = JSON.parse(bytes.toString());
     const result = await handler({ rawPath: req.p, requestContext: { http: { method: req.m } }, body: req.b });
-    stream.write(frame(result));
+    stream.write(jsonFrame(result));
   });
 }
 
@@ -63,7 +48,7 @@ async function server() {
     const next = queue.shift();
     if (!next) return void idle.push(worker);
     worker.answer = next.answer;
-    worker.stream.write(frame(next.request));
+    worker.stream.write(jsonFrame(next.request));
   };
   for (let i = 0; i < count; i++) {
     const worker = { stream: await channel(), answer: undefined };

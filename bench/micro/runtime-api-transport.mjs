@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { connect, createServer as createTcp } from 'node:net';
+import { frame, onFrames } from '../frames.mjs';
 
 const ROUNDS = 6;
 const PER_ROUND = 20_000;
@@ -19,24 +20,6 @@ const EVENT = Buffer.from(JSON.stringify({
 }));
 const ANSWER = Buffer.from('{"statusCode":200,"body":"{\\"ok\\":true}"}');
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:f';
-
-/** Frames: a 4-byte big-endian length, then the bytes. */
-function onFrames(socket, handle) {
-  let buf = Buffer.alloc(0);
-  socket.on('data', (chunk) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
-      const len = buf.readUInt32BE(0);
-      handle(buf.subarray(4, 4 + len));
-      buf = buf.subarray(4 + len);
-    }
-  });
-}
-const frame = (...parts) => {
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32BE(parts.reduce((n, p) => n + p.length, 0));
-  return Buffer.concat([head, ...parts]);
-};
 
 function client(mode, port) {
   const socket = connect(port, '127.0.0.1');
