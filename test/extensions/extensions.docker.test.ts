@@ -15,6 +15,7 @@ import { telemetrySchema } from '../helpers/telemetry.js';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
 const TEMPLATE = join(FIXTURES, 'docker', 'template.yaml');
 const SAMPLES_IMAGE = 'emulate-test/extension-samples:20';
+const SAMPLES_CMD_IMAGE = 'emulate-test/extension-samples-cmd:20';
 
 /**
  * AWS's Node.js sample (unchanged) built into an image at /opt, as an image ships extensions: the extensions are read
@@ -31,6 +32,9 @@ function buildSamplesImage(): void {
     writeFileSync(join(ctx, 'Dockerfile'), ['FROM public.ecr.aws/lambda/nodejs:20', 'COPY opt/ /opt/', 'COPY fn/ /var/task/', 'CMD ["index.handler"]', ''].join('\n'));
     execFileSync('chmod', ['-R', 'a+rX', ctx]);
     execFileSync('docker', ['build', '-q', '--network', 'host', '-t', SAMPLES_IMAGE, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The same without an ENTRYPOINT, its CMD starting the runtime, as a custom image may do.
+    writeFileSync(join(ctx, 'Dockerfile'), [`FROM ${SAMPLES_IMAGE}`, 'ENTRYPOINT []', 'CMD ["/lambda-entrypoint.sh", "init-logged.handler"]', ''].join('\n'));
+    execFileSync('docker', ['build', '-q', '--network', 'host', '-t', SAMPLES_CMD_IMAGE, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
@@ -97,6 +101,26 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(shutdown).toBeGreaterThan(invokes[1]!);
     expect(text(logs)).toContain("shutdownReason: 'spindown'");
     expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
+  it('starts an image\'s extension before its runtime when the image has no ENTRYPOINT and its CMD starts the runtime', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    try {
+      expect((await emu.invoke('SamplesImageCmd', { n: 1 })).value).toEqual({ ok: true, event: { n: 1 } });
+    } finally {
+      await emu.close();
+    }
+    const lines = text(logs).split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    // The runtime (and so the function's module) is held back until the extension has registered, as Lambda starts them.
+    const launched = at(/^nodejs-example-extension {2}launching extension/);
+    const registered = at(/^extensionId [0-9a-f-]{36}/);
+    const loaded = at(/function module loaded/);
+    expect(launched).toBeGreaterThanOrEqual(0);
+    expect(registered).toBeGreaterThan(launched);
+    expect(loaded).toBeGreaterThan(registered);
+    expect(text(logs)).toContain("shutdownReason: 'spindown'");
   }, 60_000);
 
   it('answers the caller before a layer\'s extension is done, and reuses the environment only once it is back at /event/next', async () => {

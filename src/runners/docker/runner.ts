@@ -64,8 +64,9 @@ export const TASK_ROOT = '/var/task';
 export const RUNTIME_DIR = '/var/runtime';
 
 /** An image's ENTRYPOINT as a list (Docker stores the shell form as a string). */
-function asList(value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
+function asList(value: string | string[] | null | undefined): string[] | undefined {
+  // `ENTRYPOINT []` in a Dockerfile leaves null (or an empty list) in the image's config: no entrypoint.
+  if (value === undefined || value === null || value.length === 0) return undefined;
   return Array.isArray(value) ? value : ['/bin/sh', '-c', value];
 }
 
@@ -184,7 +185,8 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     const cmd = config.command ?? (config.entryPoint ? (info.Config?.Cmd ?? undefined) : undefined);
     // Extensions built into the image (its /opt/extensions) start before the runtime, as Lambda starts them.
     const extensions = await imageExtensions(docker, name, base.labels, platform);
-    const entrypoint = config.entryPoint ?? (extensions.length ? asList(info.Config?.Entrypoint) : undefined);
+    // An image without one (its CMD starts the runtime) still gets the gate: an empty entrypoint, then the CMD.
+    const entrypoint = config.entryPoint ?? (extensions.length ? (asList(info.Config?.Entrypoint) ?? []) : undefined);
     const mark = gateExitMark();
     const command = extensions.length ? (config.command ?? info.Config?.Cmd ?? []) : cmd;
     if (extensions.length) logger.debug({ fn: fn.functionName, extensions }, 'image has external extensions');
