@@ -124,14 +124,19 @@ export class CdpSession {
     ws.on('message', (data) => this.onMessage(JSON.parse(String(data)) as Message));
   }
 
-  static async attach(config: AttachConfig, breakpoint: { file: string; line: number }): Promise<CdpSession> {
+  /** Connects to the inspector's first target; nothing enabled yet (a caller may only want to `send`). */
+  static async open(config: AttachConfig): Promise<CdpSession> {
     const targets = (await (await fetch(`http://${config.address}:${config.port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
     const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const session = new CdpSession(ws, config);
+    return new CdpSession(ws, config);
+  }
+
+  static async attach(config: AttachConfig, breakpoint: { file: string; line: number }): Promise<CdpSession> {
+    const session = await CdpSession.open(config);
     await session.send('Runtime.enable');
     await session.send('Debugger.enable');
     await session.predict(breakpoint);
