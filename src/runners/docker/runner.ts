@@ -185,10 +185,12 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
     const cmd = config.command ?? (config.entryPoint ? (info.Config?.Cmd ?? undefined) : undefined);
     // Extensions built into the image (its /opt/extensions) start before the runtime, as Lambda starts them.
     const extensions = await imageExtensions(docker, name, base.labels, platform);
-    // An image without one (its CMD starts the runtime) still gets the gate: an empty entrypoint, then the CMD.
-    const entrypoint = config.entryPoint ?? (extensions.length ? (asList(info.Config?.Entrypoint) ?? []) : undefined);
-    const mark = gateExitMark();
     const command = extensions.length ? (config.command ?? info.Config?.Cmd ?? []) : cmd;
+    // With extensions the gate goes in front of the entrypoint; an image without one (its CMD starts the runtime)
+    // gets the gate alone, then the CMD.
+    const launch = extensions.length
+      ? gated(extensions, config.entryPoint ?? asList(info.Config?.Entrypoint) ?? [])
+      : config.entryPoint ? { entrypoint: config.entryPoint } : {};
     if (extensions.length) logger.debug({ fn: fn.functionName, extensions }, 'image has external extensions');
     return {
       image: info,
@@ -199,8 +201,7 @@ async function prepare(docker: DockerClient, fn: FunctionSpec, options: DockerRu
         env,
         mounts: [],
         ...(command ? { cmd: command } : {}),
-        ...(entrypoint ? { entrypoint: extensions.length ? gatedEntrypoint(entrypoint, mark) : entrypoint } : {}),
-        ...(extensions.length ? { extensions, exitMark: mark } : {}),
+        ...launch,
         ...(config.workingDirectory ? { workingDir: config.workingDirectory } : {}),
       },
       dispose: () => {},
