@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { deferred } from '../src/core/async.js';
 import type { Logger } from '../src/core/logger.js';
-import { readCapped } from '../src/core/net.js';
+import { readCapped, watchCloseOnce } from '../src/core/net.js';
 
 export const EXTENSION_PATH = {
   register: '/2020-01-01/extension/register',
@@ -282,12 +282,9 @@ export class ExtensionsApi {
     ext.held = res;
     // Forgotten when its connection drops; one listener per connection, not per /event/next on a kept-alive one.
     const socket = res.req.socket;
-    if (!ext.watched.has(socket)) {
-      ext.watched.add(socket);
-      socket.once('close', () => {
-        if (ext.held?.req.socket === socket) ext.held = undefined;
-      });
-    }
+    watchCloseOnce(ext.watched, socket, () => {
+      if (ext.held?.req.socket === socket) ext.held = undefined;
+    });
     if (ext.queue.length === 0) {
       ext.idle = true;
       this.wake();

@@ -6,7 +6,7 @@ import { deferred, type Deferred } from '../src/core/async.js';
 import { ExtensionsApi, type FunctionInfo } from './extensions.js';
 import { TelemetryApi } from './telemetry.js';
 import type { Logger } from '../src/core/logger.js';
-import { closeServer, formatHostPort, listen, readCapped } from '../src/core/net.js';
+import { closeServer, formatHostPort, listen, readCapped, watchCloseOnce } from '../src/core/net.js';
 import {
   ERROR_CAUSE_CONTENT_TYPE,
   LIMITS,
@@ -311,12 +311,9 @@ export class RuntimeApiServer {
     // Forgotten when its connection drops. Watched on the socket, not the response: a response queued behind
     // another on its connection (a pipelined /next) sees no 'close' of its own.
     const socket = res.req.socket;
-    if (!this.watchedSockets.has(socket)) {
-      this.watchedSockets.add(socket);
-      socket.once('close', () => {
-        if (this.heldNext?.req.socket === socket) this.heldNext = undefined;
-      });
-    }
+    watchCloseOnce(this.watchedSockets, socket, () => {
+      if (this.heldNext?.req.socket === socket) this.heldNext = undefined;
+    });
     if (this.pending) {
       this.heldNext = undefined;
       this.deliver(res, this.pending);

@@ -1,6 +1,6 @@
 // Listening helpers shared by every server the emulator owns: one way to bind, one wording for failures.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { emuError } from './errors.js';
 
 const REASONS: Record<string, string> = {
@@ -30,6 +30,16 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * Calls `onClose` when `socket` closes, with one listener per socket however often it is asked: `watched` remembers
+ * the sockets already watched (a kept-alive connection carries many held requests, each one's 'close' is its socket's).
+ */
+export function watchCloseOnce(watched: WeakSet<Socket>, socket: Socket, onClose: () => void): void {
+  if (watched.has(socket)) return;
+  watched.add(socket);
+  socket.once('close', onClose);
 }
 
 /**
