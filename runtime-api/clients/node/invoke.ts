@@ -38,10 +38,13 @@ interface Posting {
   pipelined: boolean;
 }
 
+/** Whether the Runtime API will take a body of this size (over Lambda's limit it answers 413). */
+const takenBody = (body: Buffer) => body.length <= LIMITS.runtimeResponseBytes;
+
 /** An error status from the Runtime API (413 and the like) is logged and the runtime carries on, as aws-lambda-cpp does. */
 function posting(kind: 'success' | 'failure', body: Buffer, sent: Promise<void>): Posting {
   return {
-    pipelined: body.length <= LIMITS.runtimeResponseBytes,
+    pipelined: takenBody(body),
     answered: sent.catch((err: unknown) => {
       if (!(err instanceof RuntimeApiStatusError)) throw err;
       process.stdout.write(
@@ -197,8 +200,7 @@ export class InvocationRunner {
     await drainStdout();
     const json = Buffer.from(body ?? 'null');
     // An answer the server will take has the next invocation come back as the POST's answer (one write each way).
-    const thenNext = json.length <= LIMITS.runtimeResponseBytes;
-    return posting('success', json, this.options.client.postResponse(id, json, { thenNext }));
+    return posting('success', json, this.options.client.postResponse(id, json, { thenNext: takenBody(json) }));
   }
 
   private async postFailure(id: string, error: unknown, { yieldFirst = true, log = true } = {}): Promise<Posting> {
