@@ -59,15 +59,18 @@ export function startProcess(command, args, { env, cwd, ready }) {
 
 export const fmt = (n, digits = 3) => n.toFixed(digits);
 
-/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or it is gone. */
-function cpuSeconds(pid) {
+/** CPU seconds a process has used, in user mode and in all, from /proc; undefined where there is no /proc or it is gone. */
+export function cpuTimes(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, total: (Number(fields[11]) + Number(fields[12])) / 100 };
   } catch {
     return undefined;
   }
 }
+
+/** CPU seconds (user + system) a process has used; undefined where there is no /proc or it is gone. */
+const cpuSeconds = (pid) => cpuTimes(pid)?.total;
 
 /** CPU seconds of a process's children that have exited and been waited for (cutime + cstime), from /proc. */
 function reapedSeconds(pid) {
@@ -119,7 +122,7 @@ export async function measureCpu(pid, work) {
 }
 
 /** Context switches (voluntary, involuntary) of a process and its threads, from /proc; undefined where unreadable. */
-function switches(pid) {
+export function switches(pid) {
   try {
     let voluntary = 0;
     let involuntary = 0;
