@@ -52,6 +52,13 @@ async function start(logs: FunctionLogChunk[]) {
 
 const text = (logs: FunctionLogChunk[]) => logs.map((c) => c.text).join('');
 
+/** The function's log lines, a finder (from a line on), and where AWS's Node.js sample logged its launch and its registration. */
+function sampleStart(logs: FunctionLogChunk[]) {
+  const lines = text(logs).split('\n');
+  const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+  return { lines, at, launched: at(/^nodejs-example-extension {2}launching extension/), registered: at(/^extensionId [0-9a-f-]{36}/) };
+}
+
 interface LoggedEvent {
   eventType: string;
   requestId?: string;
@@ -83,11 +90,8 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     } finally {
       await emu.close();
     }
-    const lines = text(logs).split('\n');
-    const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+    const { lines, at, launched, registered } = sampleStart(logs);
     // Init: the extension was started from the image's /opt/extensions, registered, and only then did the function run.
-    const launched = at(/^nodejs-example-extension {2}launching extension/);
-    const registered = at(/^extensionId [0-9a-f-]{36}/);
     const functionRan = at(/^.*function got \{"n":1\}/);
     expect(launched).toBeGreaterThanOrEqual(0);
     expect(registered).toBeGreaterThan(launched);
@@ -111,11 +115,8 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     } finally {
       await emu.close();
     }
-    const lines = text(logs).split('\n');
-    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const { at, launched, registered } = sampleStart(logs);
     // The runtime (and so the function's module) is held back until the extension has registered, as Lambda starts them.
-    const launched = at(/^nodejs-example-extension {2}launching extension/);
-    const registered = at(/^extensionId [0-9a-f-]{36}/);
     const loaded = at(/function module loaded/);
     expect(launched).toBeGreaterThanOrEqual(0);
     expect(registered).toBeGreaterThan(launched);
