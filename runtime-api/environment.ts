@@ -299,7 +299,7 @@ class Environment implements ExecutionEnvironment {
           telemetry.output(chunk, extension);
         },
         // The runtime starts once the external extensions have registered, an init error, or the init deadline.
-        extensionsRegistered: (count) => Promise.race([this.api.extensions.waitRegistered(count), sleep(initTimeoutMs)]),
+        extensionsRegistered: (names) => Promise.race([this.api.extensions.waitRegistered(names), sleep(initTimeoutMs)]),
       });
     } catch (err) {
       this.init = undefined;
@@ -309,7 +309,7 @@ class Environment implements ExecutionEnvironment {
       return { ok: false, kind: 'init', errorType: 'Runtime.InvalidEntrypoint', reason };
     }
     this.process = proc;
-    this.api.extensions.expect(proc.extensionCount ?? 0);
+    this.api.extensions.expect(proc.extensionNames ?? []);
     void proc.exited.then((exit) => {
       // A runtime that dies between invocations is replaced before the next one, not blamed for it.
       if (this.process === proc && !this.busy) {
@@ -419,7 +419,7 @@ class Environment implements ExecutionEnvironment {
     if (!proc) return;
     // Without extensions: a timed-out runtime is killed before the answer; a failed one is gone already (but
     // external extensions that never registered may still hold its environment, e.g. a container: killed too).
-    if (this.api.extensions.count === 0) return reason === 'timeout' || proc.extensionCount ? proc.kill() : undefined;
+    if (this.api.extensions.count === 0) return reason === 'timeout' || proc.extensionNames?.length ? proc.kill() : undefined;
     const done = (async () => {
       await proc.killRuntime?.();
       await this.shutdownExtensions(proc, reason);

@@ -72,7 +72,27 @@ export interface FunctionInfo {
 
 const JSON_TYPE = 'application/json';
 const ERROR_TYPE_PATTERN = /^Extension\.[A-Za-z0-9]+$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Lambda allows at most 10 extensions per function (Extensions API reference; rapid's MaxAgentsAllowed). */
+export const MAX_EXTENSIONS = 10;
 const apiError = (errorMessage: string, errorType: string) => Buffer.from(`${JSON.stringify({ errorMessage, errorType })}\n`);
+
+/** A refusal of the Extensions, Telemetry or Logs API: always 403 with Lambda's error type (RIE's rapi/handler errors). */
+export interface ExtensionRefusal {
+  errorType: string;
+  errorMessage: string;
+}
+
+/**
+ * Why a `Lambda-Extension-Identifier` is refused, as Lambda's rapid refuses it: missing, not a UUID, or no
+ * registered extension's (rapi/middleware and the agent handlers); undefined when `known` holds it.
+ */
+export function identifierRefusal(id: string | string[] | undefined, known: (id: string) => boolean): ExtensionRefusal | undefined {
+  if (typeof id !== 'string' || id === '') return { errorType: 'Extension.MissingExtensionIdentifier', errorMessage: 'Missing Lambda-Extension-Identifier header' };
+  if (!UUID_PATTERN.test(id)) return { errorType: 'Extension.InvalidExtensionIdentifier', errorMessage: 'Invalid Lambda-Extension-Identifier' };
+  if (!known(id)) return { errorType: 'Extension.UnknownExtensionIdentifier', errorMessage: `Unknown extension ${id}` };
+  return undefined;
+}
 
 function send(res: ServerResponse, status: number, body?: Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
@@ -90,8 +110,8 @@ export class ExtensionsApi {
   private initOpen = true;
   private failureDeferred = deferred<ExtensionFailure>();
   private idleWaiters: Array<() => boolean> = [];
-  /** External extensions started with the runtime: init waits until this many have registered. */
-  private expected = 0;
+  /** The external extensions started with the runtime (their file names): init waits until each has registered. */
+  private external: ReadonlySet<string> = new Set();
   private registeredWaiters: Array<() => boolean> = [];
 
   constructor(
@@ -106,10 +126,10 @@ export class ExtensionsApi {
     return this.byId.get(id)?.name;
   }
 
-  /** Resolves when `count` extensions have registered or one reported an init error (rapid starts the runtime then). */
-  waitRegistered(count: number): Promise<void> {
-    this.expected = Math.max(this.expected, count);
-    const done = () => this.byId.size >= count;
+  /** Resolves when every one of these external extensions has registered or one reported an init error (rapid starts the runtime then). */
+  waitRegistered(names: readonly string[]): Promise<void> {
+    this.expect(names);
+    const done = () => this.allRegistered();
     if (done()) return Promise.resolve();
     return new Promise((resolve) => {
       void this.failureDeferred.promise.then(() => resolve());
@@ -134,16 +154,25 @@ export class ExtensionsApi {
   reset(): void {
     for (const ext of this.byId.values()) ext.held?.destroy();
     this.byId.clear();
-    this.expected = 0;
+    this.external = new Set();
     this.registeredWaiters = [];
     this.initOpen = true;
     this.failureDeferred = deferred<ExtensionFailure>();
     this.wake();
   }
 
-  /** How many external extensions were started: init is not over before they have all registered. */
-  expect(count: number): void {
-    this.expected = count;
+  /**
+   * The external extensions started (the file names in /opt/extensions): init is not over before each has registered
+   * under its name; any other name registers an internal extension (rapid: FindExternalAgentByName).
+   */
+  expect(names: readonly string[]): void {
+    this.external = new Set(names);
+  }
+
+  private allRegistered(): boolean {
+    const names = new Set([...this.byId.values()].map((e) => e.name));
+    for (const name of this.external) if (!names.has(name)) return false;
+    return true;
   }
 
   /** Init is over: later registrations are refused (Lambda allows registration only during Init). */
@@ -153,7 +182,7 @@ export class ExtensionsApi {
 
   /** Every registered extension is waiting at /event/next (none registered: at once). */
   allIdle(): boolean {
-    if (this.byId.size < this.expected) return false;
+    if (!this.allRegistered()) return false;
     for (const ext of this.byId.values()) if (!ext.idle) return false;
     return true;
   }
@@ -231,31 +260,40 @@ export class ExtensionsApi {
     send(res, 200, body, { 'Lambda-Extension-Event-Identifier': randomUUID() });
   }
 
+  // Every refusal is a 403 with rapid's error type and message (RIE: rapi/handler/agentregister.go and its error constants).
   private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { body } = await readCapped(req, 65_536);
+    const refuse = (errorType: string, errorMessage: string) => send(res, 403, apiError(errorMessage, errorType));
     const name = req.headers[EXTENSION_HEADER.name];
-    if (typeof name !== 'string' || name === '') {
-      return send(res, 400, apiError('Empty extension name', 'Extension.InvalidExtensionName'));
-    }
-    if (!this.initOpen) {
-      return send(res, 403, apiError('Extensions may register only during Init', 'Extension.InvalidRegistration'));
-    }
-    if ([...this.byId.values()].some((e) => e.name === name)) {
-      return send(res, 409, apiError(`Extension ${name} is already registered`, 'Extension.AlreadyRegistered'));
-    }
-    let events: Set<ExtensionEventType>;
+    if (typeof name !== 'string' || name === '') return refuse('Extension.InvalidExtensionName', 'Empty extension name');
+    let list: unknown[];
     try {
-      const parsed = JSON.parse(body?.toString('utf8') || '{}') as { events?: unknown };
-      const list = Array.isArray(parsed.events) ? parsed.events : [];
-      for (const e of list) if (e !== 'INVOKE' && e !== 'SHUTDOWN') throw new Error(`unknown event ${String(e)}`);
-      events = new Set(list as ExtensionEventType[]);
+      const parsed = JSON.parse(body?.toString('utf8') ?? '') as { events?: unknown; configurationKeys?: unknown };
+      if (Array.isArray(parsed.configurationKeys) && parsed.configurationKeys.length > 0) throw new Error('configurationKeys are deprecated; use environment variables instead');
+      list = Array.isArray(parsed.events) ? parsed.events : [];
     } catch (err) {
-      return send(res, 400, apiError(`Invalid register body: ${(err as Error).message}`, 'Extension.InvalidRequest'));
+      return refuse('InvalidRequestFormat', (err as Error).message);
     }
+    // A name that is not one of the started executables' registers an internal extension, which may ask for INVOKE only.
+    const external = this.external.has(name);
+    for (const e of list) {
+      if (e !== 'INVOKE' && e !== 'SHUTDOWN') return refuse('Extension.InvalidEventType', `${String(e)}: invalid event type`);
+      if (e === 'SHUTDOWN' && !external) return refuse('Extension.InvalidEventType', 'SHUTDOWN: internal extensions cannot register for SHUTDOWN');
+    }
+    if (!this.initOpen) return refuse('Extension.RegistrationClosed', 'Extension registration closed already');
+    if ([...this.byId.values()].some((e) => e.name === name)) {
+      return external
+        ? refuse('Extension.InvalidExtensionState', `State transition from Registered to Registered failed for extension ${name}. Error: State transition is not allowed`)
+        : refuse('Extension.InvalidExtensionState', 'Extension with this name already registered');
+    }
+    if (!external && this.byId.size + Math.max(0, this.external.size - this.registeredExternal()) >= MAX_EXTENSIONS) {
+      return refuse('Extension.TooManyExtensions', `Extension limit (${MAX_EXTENSIONS}) reached`);
+    }
+    const events = new Set(list as ExtensionEventType[]);
     const id = randomUUID();
     // Registered but not yet at /event/next: init waits for it.
     this.byId.set(id, { id, name, events, held: undefined, queue: [], idle: false, watched: new WeakSet() });
-    this.logger.debug({ extension: name, events: [...events] }, 'extension registered');
+    this.logger.debug({ extension: name, events: [...events], internal: !external }, 'extension registered');
     this.registeredWaiters = this.registeredWaiters.filter((w) => !w());
     this.onRegistered(name, [...events]);
     const info = this.info();
@@ -265,14 +303,21 @@ export class ExtensionsApi {
     send(res, 200, Buffer.from(JSON.stringify(answer)), { 'Lambda-Extension-Identifier': id });
   }
 
+  private registeredExternal(): number {
+    let n = 0;
+    for (const ext of this.byId.values()) if (this.external.has(ext.name)) n++;
+    return n;
+  }
+
   private identify(req: IncomingMessage, res: ServerResponse): Extension | undefined {
     const id = req.headers[EXTENSION_HEADER.identifier];
-    const ext = typeof id === 'string' ? this.byId.get(id) : undefined;
-    if (!ext) {
+    const refusal = identifierRefusal(id, (known) => this.byId.has(known));
+    if (refusal) {
       req.resume();
-      send(res, 403, apiError('Invalid extension identifier', 'Extension.InvalidExtensionIdentifier'));
+      send(res, 403, apiError(refusal.errorMessage, refusal.errorType));
+      return undefined;
     }
-    return ext;
+    return this.byId.get(id as string);
   }
 
   private next(req: IncomingMessage, res: ServerResponse): void {
@@ -297,7 +342,10 @@ export class ExtensionsApi {
     if (!ext) return;
     await readCapped(req, 1_048_576);
     const raw = req.headers[EXTENSION_HEADER.errorType];
-    const errorType = typeof raw === 'string' && ERROR_TYPE_PATTERN.test(raw) ? raw : 'Extension.Unknown';
+    // The error type header is required (rapid: 403 Extension.MissingHeader); a value not of the form Extension.<Name>
+    // is recorded as the phase's own (rapid's GetValidExtensionErrorType: Extension.InitError / Extension.ExitError).
+    if (typeof raw !== 'string' || raw === '') return send(res, 403, apiError('Lambda-Extension-Function-Error-Type not found', 'Extension.MissingHeader'));
+    const errorType = ERROR_TYPE_PATTERN.test(raw) ? raw : phase === 'init' ? 'Extension.InitError' : 'Extension.ExitError';
     this.logger.info({ extension: ext.name, errorType, phase }, `extension reported an ${phase} error`);
     this.failureDeferred.resolve({ errorType, extension: ext.name, phase });
     send(res, 202, Buffer.from('{"status":"OK"}\n'));

@@ -16,8 +16,8 @@ export interface RuntimeProcess {
   kill(): Promise<void>;
   /** Peak memory of the runtime in MB, when the runner can measure it. */
   maxMemoryUsedMb?(): number | undefined;
-  /** External extensions (executables in /opt/extensions) started with the runtime; init waits until each has registered. */
-  readonly extensionCount?: number;
+  /** The names of the external extensions (executables in /opt/extensions) started with the runtime; init waits until each has registered. */
+  readonly extensionNames?: readonly string[];
   /** Resolves when one of those extensions exits (its name and how). */
   readonly extensionExited?: Promise<{ name: string; exit: ExitInfo }>;
   /** Resolves once every one of those extensions has exited. */
@@ -32,10 +32,10 @@ export interface LaunchContext {
   /** Receives the runtime's stdout and stderr; an external extension's output names the extension. */
   onOutput(chunk: Buffer, extension?: string): void;
   /**
-   * Resolves once `count` external extensions have registered, or their init can no longer succeed (an
-   * init error, the init timeout). Lambda starts the runtime only then (rapid: AwaitExternalAgentsRegistered).
+   * Resolves once each of these external extensions (by file name) has registered, or their init can no longer
+   * succeed (an init error, the init timeout). Lambda starts the runtime only then (rapid: AwaitExternalAgentsRegistered).
    */
-  extensionsRegistered?(count: number): Promise<void>;
+  extensionsRegistered?(names: readonly string[]): Promise<void>;
 }
 
 /** Starts one runtime; throws an EmulatorError (`EMU_ENV_LAUNCH_FAILED`) when it cannot even start. */

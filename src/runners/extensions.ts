@@ -24,7 +24,7 @@ export function findExtensions(layerDirs: readonly string[]): ExtensionFile[] {
 }
 
 /** Lets the runtime start only once every extension has registered, or one has exited (rapid: AwaitExternalAgentsRegistered). */
-export function registeredOrExited(ctx: Pick<LaunchContext, 'extensionsRegistered'>, started: ReadonlyArray<{ proc: Pick<RuntimeProcess, 'exited'> }>): Promise<void> {
+export function registeredOrExited(ctx: Pick<LaunchContext, 'extensionsRegistered'>, started: ReadonlyArray<{ name: string; proc: Pick<RuntimeProcess, 'exited'> }>): Promise<void> {
   if (!ctx.extensionsRegistered || started.length === 0) return Promise.resolve();
-  return Promise.race([ctx.extensionsRegistered(started.length), ...started.map((s) => s.proc.exited.then(() => undefined))]);
+  return Promise.race([ctx.extensionsRegistered(started.map((s) => s.name)), ...started.map((s) => s.proc.exited.then(() => undefined))]);
 }

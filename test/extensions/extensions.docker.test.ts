@@ -10,6 +10,7 @@ import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
 import { startCli } from '../helpers/cli.js';
 import { EMULATOR_INSTANCE, LABELS } from '../../src/runners/docker/labels.js';
 import { docker, dockerAvailable, prepareStandIn, SETUP_TIMEOUT_MS } from '../docker/helpers.js';
+import { expectInternalExtension, type InternalAnswer } from '../helpers/internal-extension.js';
 import { telemetrySchema } from '../helpers/telemetry.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url));
@@ -122,6 +123,17 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(registered).toBeGreaterThan(launched);
     expect(loaded).toBeGreaterThan(registered);
     expect(text(logs)).toContain("shutdownReason: 'spindown'");
+  }, 60_000);
+
+  it('serves an internal extension registered from inside the real RIC\'s process: INVOKE only, each one before the environment is used again', async () => {
+    await using emu = await start([]);
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await emu.invoke('Internal', { i });
+      expect(result.ok).toBe(true);
+      answers.push(result.value as InternalAnswer);
+    }
+    expectInternalExtension(answers);
   }, 60_000);
 
   it('answers the caller before a layer\'s extension is done, and reuses the environment only once it is back at /event/next', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type FunctionLogChunk } from '../../src/index.js';
+import { expectInternalExtension, type InternalAnswer } from '../helpers/internal-extension.js';
 import { running } from '../helpers/processes.js';
 
 const TEMPLATE = join(fileURLToPath(new URL('../../fixtures/extensions/', import.meta.url)), 'template.yaml');
@@ -122,6 +123,13 @@ describe('extensions on the process runner', () => {
     expect(text).toContain('slow got INVOKE');
     expect(text).toContain('slow got SHUTDOWN');
     expect(running('faults/slow/extensions/slow')).toEqual([]);
+  }, 30_000);
+
+  it('serves an internal extension registered from inside the runtime process: INVOKE only, each one before the environment is used again', async () => {
+    await using emu = await start([]);
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await emu.invoke('Internal', { i })).value as InternalAnswer);
+    expectInternalExtension(answers);
   }, 30_000);
 
   it('runs the runtime through AWS_LAMBDA_EXEC_WRAPPER', async () => {

@@ -256,9 +256,9 @@ describe('routing', () => {
     ['POST', '/2018-06-01/runtime/invocation/next', 405, ''],
     ['DELETE', '/2018-06-01/runtime/invocation/x/error', 405, ''],
     ['GET', '/2018-06-01/nope', 404, '404 page not found\n'],
-    // Served for registered extensions (RIE answers 202 "not supported" stubs): an unknown identifier is refused.
-    ['PUT', '/2020-08-15/logs', 403, '{"errorMessage":"Invalid extension identifier","errorType":"Extension.InvalidExtensionIdentifier"}\n'],
-    ['PUT', '/2022-07-01/telemetry', 403, '{"errorMessage":"Invalid extension identifier","errorType":"Extension.InvalidExtensionIdentifier"}\n'],
+    // Served for registered extensions (RIE answers 202 "not supported" stubs): a request without an identifier is refused.
+    ['PUT', '/2020-08-15/logs', 403, '{"errorMessage":"Missing Lambda-Extension-Identifier header","errorType":"Extension.MissingExtensionIdentifier"}\n'],
+    ['PUT', '/2022-07-01/telemetry', 403, '{"errorMessage":"Missing Lambda-Extension-Identifier header","errorType":"Extension.MissingExtensionIdentifier"}\n'],
   ])('%s %s answers %i', async (method, path, status, body) => {
     const res = await fetch(`${base}${path}`, { method });
     expect(res.status).toBe(status);

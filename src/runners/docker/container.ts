@@ -259,7 +259,7 @@ async function createAndStart(docker: DockerClient, spec: ContainerSpec, onOutpu
     });
     return {
       ...proc,
-      extensionCount: extensions.length,
+      extensionNames: extensions.map((e) => e.name),
       extensionExited,
       extensionsGone: Promise.all(extensions.map((e) => e.proc.exited)).then(() => undefined),
       gate: {

@@ -84,7 +84,7 @@ export async function spawnWithExtensions(
   });
   return {
     exited: main.exited,
-    extensionCount: started.length,
+    extensionNames: started.map((s) => s.name),
     extensionExited,
     extensionsGone: Promise.all(started.map((s) => s.proc.exited)).then(() => undefined),
     async kill() {
