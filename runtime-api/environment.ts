@@ -101,6 +101,8 @@ class Environment implements ExecutionEnvironment {
   private initFailedBefore = false;
   /** The last invocation's Invoke phase, while extensions are still working on it (the caller has its answer). */
   private postInvoke: Promise<void> | undefined;
+  /** The runtime generation one of whose extensions exited after init: reset before it serves again. */
+  private lost: RuntimeProcess | undefined;
 
   constructor(
     private readonly options: EnvironmentOptions,
@@ -150,6 +152,7 @@ class Environment implements ExecutionEnvironment {
     const requestId = request.requestId ?? this.ids();
     // Not reused before every extension is back at /event/next (callers going through the pool wait for settled()).
     if (this.postInvoke) await this.postInvoke;
+    if (this.lost) await this.resetLost(false);
     this.collecting = [];
     this.collectedBytes = 0;
     this.emit(startLine(requestId, this.options.version));
@@ -229,7 +232,13 @@ class Environment implements ExecutionEnvironment {
 
   /** Waits until every extension is back at /event/next, within the function timeout (else the environment is reset); the Invoke phase's duration. */
   private async awaitExtensions(run: RunState): Promise<number> {
-    const back = await this.api.extensions.waitIdle(run.timeLeft());
+    // An extension that exits meanwhile will never be back: the environment is reset with reason failure at once.
+    const exited = run.proc.extensionExited?.then(() => 'exited' as const);
+    const back = await Promise.race([this.api.extensions.waitIdle(run.timeLeft()), ...(exited ? [exited] : [])]);
+    if (back === 'exited') {
+      await this.resetLost(false);
+      return this.clock.monotonic() - run.started;
+    }
     if (back) return this.clock.monotonic() - run.started;
     this.log.warn({ requestId: run.requestId, extensions: this.api.extensions.names() }, 'an extension did not call /event/next before the function timeout; the environment is reset');
     const stale = this.process;
@@ -337,6 +346,7 @@ class Environment implements ExecutionEnvironment {
     if (outcome.tag === 'ready') {
       const initDurationMs = this.initDone(phase, started);
       this.log.debug({ initDurationMs }, 'runtime initialised');
+      void proc.extensionExited?.then((lost) => this.extensionLost(proc, lost.name, lost.exit));
       return { ok: true, initDurationMs };
     }
     this.retire();
@@ -394,6 +404,27 @@ class Environment implements ExecutionEnvironment {
       clearTimeout(timer);
       if (onExit) watch.waiters.delete(onExit);
     }
+  }
+
+  /**
+   * An external extension exited after init: the environment cannot serve as Lambda's any more, so it is reset with
+   * SHUTDOWN reason failure (lambda-runtime-environment.html, failures in the Invoke phase) — at once when idle, else
+   * when the Invoke phase under way ends (awaitExtensions) or before the next invocation (run).
+   */
+  private extensionLost(proc: RuntimeProcess, name: string, exit: ExitInfo): void {
+    if (this.process !== proc) return;
+    this.log.warn({ extension: name, exit: exit.description }, 'an extension exited after init; the environment is reset before it is used again');
+    this.lost = proc;
+    if (!this.busy && !this.postInvoke) void this.resetLost(true);
+  }
+
+  /** Resets the environment whose extension exited (see extensionLost), if it is still the current one. */
+  private async resetLost(background: boolean): Promise<void> {
+    const proc = this.lost;
+    this.lost = undefined;
+    if (!proc || this.process !== proc) return;
+    this.retire();
+    await this.reset(proc, 'failure', background);
   }
 
   /** Forgets the current runtime so the next invocation starts a fresh one (a cold start). */

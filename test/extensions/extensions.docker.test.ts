@@ -225,6 +225,33 @@ describe.skipIf(!dockerAvailable)('extensions on the Docker runner', () => {
     expect(await ourContainers()).toEqual([]);
   }, 60_000);
 
+  it('resets the environment with SHUTDOWN reason failure when an extension dies during the Invoke phase, at once, and leaves no container', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    const answers = [];
+    const t0 = Date.now();
+    try {
+      for (let n = 1; n <= 3; n++) {
+        const answer = await emu.invoke('DiesOnInvoke', { n });
+        answers.push(answer);
+        // The next invocation goes to the same environment once this one's Invoke phase is over (its REPORT); one
+        // sent before would get a second environment, as in Lambda (the events extension takes its time on INVOKE).
+        await vi.waitFor(() => expect(text(logs)).toContain(`REPORT RequestId: ${answer.requestId}\t`), { timeout: 20_000 });
+      }
+      // The Timeout is 30 s: the environment was not held until it.
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    } finally {
+      await emu.close();
+    }
+    expect(answers.map((a) => a.value)).toEqual([1, 2, 3].map((n) => ({ ok: true, event: { n } })));
+    // The third invocation found a fresh environment: the second's ended in a reset.
+    expect(answers[2]!.initDurationMs).toBeGreaterThan(0);
+    expect(text(logs)).toContain('dies exiting');
+    const events = loggedEvents(text(logs));
+    expect(events.map((e) => e.shutdownReason ?? e.requestId)).toEqual([answers[0]!.requestId, answers[1]!.requestId, 'failure', answers[2]!.requestId, 'spindown']);
+    expect(await ourContainers()).toEqual([]);
+  }, 60_000);
+
   it('fails the init with Extension.Crash when an extension dies at init; the next invocation is answered the same and nothing is left running', async () => {
     const logs: FunctionLogChunk[] = [];
     const emu = await start(logs);

@@ -110,6 +110,32 @@ describe('extensions on the process runner', () => {
     expect(running('faults/silent/extensions/silent')).toEqual([]);
   }, 30_000);
 
+  it('resets the environment with SHUTDOWN reason failure when an extension dies during the Invoke phase, without waiting for the timeout', async () => {
+    const logs: FunctionLogChunk[] = [];
+    const emu = await start(logs);
+    try {
+      expect((await emu.invoke('DiesOnInvoke', { n: 1 })).value).toEqual({ ok: true, event: { n: 1 } });
+      const t0 = Date.now();
+      // The runtime answers; the dying extension is never back at /event/next. The caller has the answer and the
+      // environment is reset at once (the function's Timeout is 30 s).
+      const second = await emu.invoke('DiesOnInvoke', { n: 2 });
+      expect(second.value).toEqual({ ok: true, event: { n: 2 } });
+      const third = await emu.invoke('DiesOnInvoke', { n: 3 });
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(third.value).toEqual({ ok: true, event: { n: 3 } });
+      expect(third.initDurationMs).toBeGreaterThan(0);
+      expect(shutdowns(logs).map((s) => s.reason)).toEqual(['failure']);
+    } finally {
+      await emu.close();
+    }
+    const text = logs.map((c) => c.text).join('');
+    expect(text).toContain('dies exiting');
+    // The fresh environment's extensions got SHUTDOWN spindown at close.
+    expect(shutdowns(logs).map((s) => s.reason)).toEqual(['failure', 'spindown']);
+    expect(running('faults/dies/extensions/dies')).toEqual([]);
+    expect(running('python-example-extension/extension.py')).toEqual([]);
+  }, 60_000);
+
   it('kills an extension that does not finish within 2 s of SHUTDOWN', async () => {
     const logs: FunctionLogChunk[] = [];
     const emu = await start(logs);

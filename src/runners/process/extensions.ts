@@ -1,6 +1,6 @@
 // External extensions on the process runner: the executables in the layers' extensions/ folders, started before the runtime.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExitInfo, LaunchContext, RuntimeProcess } from '../../core/environment.js';
 import type { Logger } from '../../core/logger.js';
@@ -29,9 +29,7 @@ export function mergedOpt(layerDirs: readonly string[], label: string): string {
   const dir = ownedTempDir('opt', label);
   const opt = join(dir, 'opt');
   mkdirSync(opt);
-  const seen = new Map<string, string>();
-  for (const layer of layerDirs) for (const entry of readdirSync(layer)) seen.set(entry, join(layer, entry));
-  for (const [entry, target] of seen) symlinkSync(target, join(opt, entry));
+  linkMerged(layerDirs, opt);
   let hosts = '';
   try {
     hosts = readFileSync('/etc/hosts', 'utf8');
@@ -40,6 +38,24 @@ export function mergedOpt(layerDirs: readonly string[], label: string): string {
   }
   writeFileSync(join(dir, 'hosts'), `${hosts.endsWith('\n') || hosts === '' ? hosts : `${hosts}\n`}127.0.0.1 sandbox.localdomain\n`);
   return dir;
+}
+
+/**
+ * Fills `dest` with the merged contents of `dirs` as Lambda extracts layers into /opt: a folder more than one layer
+ * has (`extensions/` above all) is merged entry by entry, anything else is a symlink to the last layer that has it.
+ */
+function linkMerged(dirs: readonly string[], dest: string): void {
+  const byEntry = new Map<string, string[]>();
+  for (const dir of dirs) for (const entry of readdirSync(dir)) byEntry.set(entry, [...(byEntry.get(entry) ?? []), join(dir, entry)]);
+  for (const [entry, paths] of byEntry) {
+    const folders = paths.filter((path) => statSync(path).isDirectory());
+    if (folders.length > 1 && folders.length === paths.length) {
+      mkdirSync(join(dest, entry));
+      linkMerged(folders, join(dest, entry));
+    } else {
+      symlinkSync(paths[paths.length - 1]!, join(dest, entry));
+    }
+  }
 }
 
 /**
