@@ -84,14 +84,14 @@ export interface ExtensionRefusal {
 }
 
 /**
- * Why a `Lambda-Extension-Identifier` is refused, as Lambda's rapid refuses it: missing, not a UUID, or no
- * registered extension's (rapi/middleware and the agent handlers); undefined when `known` holds it.
+ * The registered extension a `Lambda-Extension-Identifier` names (`lookup`), or why it is refused, as Lambda's rapid
+ * refuses it: missing, not a UUID, or no registered extension's (rapi/middleware and the agent handlers).
  */
-export function identifierRefusal(id: string | string[] | undefined, known: (id: string) => boolean): ExtensionRefusal | undefined {
-  if (typeof id !== 'string' || id === '') return { errorType: 'Extension.MissingExtensionIdentifier', errorMessage: 'Missing Lambda-Extension-Identifier header' };
-  if (!UUID_PATTERN.test(id)) return { errorType: 'Extension.InvalidExtensionIdentifier', errorMessage: 'Invalid Lambda-Extension-Identifier' };
-  if (!known(id)) return { errorType: 'Extension.UnknownExtensionIdentifier', errorMessage: `Unknown extension ${id}` };
-  return undefined;
+export function identified<T>(id: string | string[] | undefined, lookup: (id: string) => T | undefined): { found: T } | { refusal: ExtensionRefusal } {
+  if (typeof id !== 'string' || id === '') return { refusal: { errorType: 'Extension.MissingExtensionIdentifier', errorMessage: 'Missing Lambda-Extension-Identifier header' } };
+  if (!UUID_PATTERN.test(id)) return { refusal: { errorType: 'Extension.InvalidExtensionIdentifier', errorMessage: 'Invalid Lambda-Extension-Identifier' } };
+  const found = lookup(id);
+  return found === undefined ? { refusal: { errorType: 'Extension.UnknownExtensionIdentifier', errorMessage: `Unknown extension ${id}` } } : { found };
 }
 
 function send(res: ServerResponse, status: number, body?: Buffer, headers: Record<string, string> = {}): void {
@@ -310,14 +310,11 @@ export class ExtensionsApi {
   }
 
   private identify(req: IncomingMessage, res: ServerResponse): Extension | undefined {
-    const id = req.headers[EXTENSION_HEADER.identifier];
-    const refusal = identifierRefusal(id, (known) => this.byId.has(known));
-    if (refusal) {
-      req.resume();
-      send(res, 403, apiError(refusal.errorMessage, refusal.errorType));
-      return undefined;
-    }
-    return this.byId.get(id as string);
+    const result = identified(req.headers[EXTENSION_HEADER.identifier], (id) => this.byId.get(id));
+    if ('found' in result) return result.found;
+    req.resume();
+    send(res, 403, apiError(result.refusal.errorMessage, result.refusal.errorType));
+    return undefined;
   }
 
   private next(req: IncomingMessage, res: ServerResponse): void {

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import type { Logger } from '../src/core/logger.js';
 import { readCapped } from '../src/core/net.js';
 import { RUNTIME_PATH } from '../src/core/wire.js';
-import { identifierRefusal } from './extensions.js';
+import { identified } from './extensions.js';
 
 /** The streams an extension can subscribe to. */
 export type TelemetryType = 'platform' | 'function' | 'extension';
@@ -298,10 +298,9 @@ export class TelemetryApi {
 
   private async subscribe(api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { body } = await readCapped(req, 65_536);
-    const id = req.headers['lambda-extension-identifier'];
-    const refusal = identifierRefusal(id, (known) => this.identify(known) !== undefined);
-    if (refusal) return send(res, 403, apiError(refusal.errorType, refusal.errorMessage));
-    const extension = this.identify(id as string)!;
+    const result = identified(req.headers['lambda-extension-identifier'], this.identify);
+    if ('refusal' in result) return send(res, 403, apiError(result.refusal.errorType, result.refusal.errorMessage));
+    const extension = result.found;
     const parsed = parseSubscription(api, body?.toString('utf8') ?? '');
     if (typeof parsed === 'string') return send(res, 400, apiError('ValidationError', parsed));
     const previous = this.subscriptions.get(extension);
