@@ -169,10 +169,9 @@ export class ExtensionsApi {
     this.external = new Set(names);
   }
 
+  /** Every external extension has registered (names are unique: a second registration under one is refused). */
   private allRegistered(): boolean {
-    const names = new Set([...this.byId.values()].map((e) => e.name));
-    for (const name of this.external) if (!names.has(name)) return false;
-    return true;
+    return this.registeredExternal() === this.external.size;
   }
 
   /** Init is over: later registrations are refused (Lambda allows registration only during Init). */
@@ -286,7 +285,7 @@ export class ExtensionsApi {
         ? refuse('Extension.InvalidExtensionState', `State transition from Registered to Registered failed for extension ${name}. Error: State transition is not allowed`)
         : refuse('Extension.InvalidExtensionState', 'Extension with this name already registered');
     }
-    if (!external && this.byId.size + Math.max(0, this.external.size - this.registeredExternal()) >= MAX_EXTENSIONS) {
+    if (!external && this.byId.size + this.external.size - this.registeredExternal() >= MAX_EXTENSIONS) {
       return refuse('Extension.TooManyExtensions', `Extension limit (${MAX_EXTENSIONS}) reached`);
     }
     const events = new Set(list as ExtensionEventType[]);
@@ -303,7 +302,9 @@ export class ExtensionsApi {
     send(res, 200, Buffer.from(JSON.stringify(answer)), { 'Lambda-Extension-Identifier': id });
   }
 
+  /** How many of the external extensions have registered. */
   private registeredExternal(): number {
+    if (this.external.size === 0) return 0;
     let n = 0;
     for (const ext of this.byId.values()) if (this.external.has(ext.name)) n++;
     return n;
