@@ -152,7 +152,7 @@ class Environment implements ExecutionEnvironment {
     const requestId = request.requestId ?? this.ids();
     // Not reused before every extension is back at /event/next (callers going through the pool wait for settled()).
     if (this.postInvoke) await this.postInvoke;
-    if (this.lost) await this.resetLost(false);
+    if (this.lost) await this.resetLost(this.lost, false);
     this.collecting = [];
     this.collectedBytes = 0;
     this.emit(startLine(requestId, this.options.version));
@@ -236,7 +236,7 @@ class Environment implements ExecutionEnvironment {
     const exited = run.proc.extensionExited?.then(() => 'exited' as const);
     const back = await Promise.race([this.api.extensions.waitIdle(run.timeLeft()), ...(exited ? [exited] : [])]);
     if (back === 'exited') {
-      await this.resetLost(false);
+      await this.resetLost(run.proc, false);
       return this.clock.monotonic() - run.started;
     }
     if (back) return this.clock.monotonic() - run.started;
@@ -415,14 +415,13 @@ class Environment implements ExecutionEnvironment {
     if (this.process !== proc) return;
     this.log.warn({ extension: name, exit: exit.description }, 'an extension exited after init; the environment is reset before it is used again');
     this.lost = proc;
-    if (!this.busy && !this.postInvoke) void this.resetLost(true);
+    if (!this.busy && !this.postInvoke) void this.resetLost(proc, true);
   }
 
-  /** Resets the environment whose extension exited (see extensionLost), if it is still the current one. */
-  private async resetLost(background: boolean): Promise<void> {
-    const proc = this.lost;
-    this.lost = undefined;
-    if (!proc || this.process !== proc) return;
+  /** Resets the runtime generation `proc`, one of whose extensions exited (see extensionLost), if it is still the current one. */
+  private async resetLost(proc: RuntimeProcess, background: boolean): Promise<void> {
+    if (this.lost === proc) this.lost = undefined;
+    if (this.process !== proc) return;
     this.retire();
     await this.reset(proc, 'failure', background);
   }
